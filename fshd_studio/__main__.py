@@ -1,0 +1,3 @@
+from fshd_studio.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The command line (a contract, see DESIGN.md). Command modules import nothing heavy at top level."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from fshd_studio import __version__
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import Cancelled
+
+# Each module in fshd_studio.commands defines add_parser(subparsers) and run(args) -> int.
+COMMAND_MODULES = ("gui", "demo", "elan", "preprocess", "infer", "train", "evaluate", "votes", "model")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse's default prints usage too)
+        print(f"error: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fshd-studio", description="FSHD Studio: facial-exercise sessions and emotion labelling. "
+                     "Research use only, not for diagnosis.")
+    parser.add_argument("--version", action="version", version=f"fshd-studio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"fshd_studio.commands.{name}").add_parser(sub)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *argv])
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("error: cancelled; nothing was written", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 130

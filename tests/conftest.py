@@ -1,0 +1,34 @@
+"""Test-wide settings: offscreen Qt, no network, real outside files from ../shared when present."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["YOLO_OFFLINE"] = "1"
+os.environ["YOLO_AUTOINSTALL"] = "0"
+os.environ.setdefault("YOLO_CONFIG_DIR", tempfile.mkdtemp(prefix="fshd-yolo-"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+EXTERNAL = Path(os.environ.get("FSHD_EXTERNAL_DATA", REPO.parent / "shared" / "data" / "external"))
+
+
+@pytest.fixture(scope="session")
+def external() -> Path:
+    """../shared/data/external, or skip: these real files are not part of the repository."""
+    if not (EXTERNAL / "MANIFEST.tsv").is_file():
+        pytest.skip(f"real test files not found at {EXTERNAL} (clone the project beside ../shared)")
+    return EXTERNAL
+
+
+def external_files(sub: str, pattern: str) -> list[Path]:
+    """For parametrize: the files of one kind, or an empty list when ../shared is absent."""
+    folder = EXTERNAL / sub
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
