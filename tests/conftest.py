@@ -32,3 +32,6 @@ def external_files(sub: str, pattern: str) -> list[Path]:
     """For parametrize: the files of one kind, or an empty list when ../shared is absent."""
     folder = EXTERNAL / sub
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+pytest_plugins = ["tests.fixtures_demo"]

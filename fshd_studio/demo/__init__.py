@@ -1,0 +1,1 @@
+"""Synthetic demo sessions: a real face photo animated through the protocol (no patient data)."""
