@@ -1,0 +1,147 @@
+"""Model folders: config.json + model.safetensors + model_card.json. No pickle is ever loaded.
+
+The encoder can start from a local transformers VideoMAE checkpoint folder (config.json + model.safetensors,
+VideoMAEModel / VideoMAEForPreTraining / VideoMAEForVideoClassification); see `fshd-studio model import-encoder`
+for checkpoints in the original VideoMAE / MARLIN layout.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.io.atomic import atomic_path, atomic_write_json, atomic_write_text
+from fshd_studio.model.config import CLASSES, ModelConfig
+from fshd_studio.model.network import FSHDModel
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+CARD_FILE = "model_card.json"
+CARD_SCHEMA_VERSION = 1
+INTENDED_USE = "Research use only. Not a medical device; not for diagnosis or treatment decisions."
+
+
+@dataclass
+class ModelCard:
+    model_id: str
+    trained_on: str                              # the first thing a reader sees: what the data were
+    synthetic: bool
+    intended_use: str = INTENDED_USE
+    date: str = ""
+    classes: list[str] = field(default_factory=lambda: list(CLASSES))
+    exercises: list[int] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)   # evaluation JSON (point estimates + 95 % CIs)
+    training: dict[str, Any] = field(default_factory=dict)  # command, seed, epochs, timing, encoder init
+    schema_version: int = CARD_SCHEMA_VERSION
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelCard":
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def save_model(model: FSHDModel, folder: Path, card: ModelCard) -> None:
+    """Write the three files, each atomically (temp file + rename)."""
+    from safetensors.torch import save_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    with atomic_path(folder / WEIGHTS_FILE) as tmp:
+        save_file(state, str(tmp), metadata={"format": "pt", "fshd_studio": "model"})
+    atomic_write_text(folder / CONFIG_FILE, model.cfg.to_json())
+    atomic_write_json(folder / CARD_FILE, asdict(card))
+
+
+def read_config(folder: Path) -> ModelConfig:
+    path = Path(folder) / CONFIG_FILE
+    if not path.is_file():
+        raise UserError(f"{folder} is not a model folder: {CONFIG_FILE} is missing "
+                        f"(a model folder holds {CONFIG_FILE}, {WEIGHTS_FILE} and {CARD_FILE})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path} is not readable JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path} does not hold a JSON object")
+    return ModelConfig.from_dict(data)
+
+
+def read_card(folder: Path) -> ModelCard:
+    path = Path(folder) / CARD_FILE
+    if not path.is_file():
+        raise UserError(f"{folder}: {CARD_FILE} is missing; every model folder carries its model card")
+    try:
+        return ModelCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        raise UserError(f"{path} is not a readable model card ({exc})") from None
+
+
+def load_model(folder: Path, device: str | torch.device = "cpu") -> tuple[FSHDModel, ModelCard]:
+    """Build the network from config.json and fill it from model.safetensors (strict), in eval mode."""
+    folder = Path(folder)
+    cfg = read_config(folder)
+    card = read_card(folder)
+    model = FSHDModel(cfg)
+    state = _read_safetensors(folder / WEIGHTS_FILE)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise UserError(f"{folder / WEIGHTS_FILE} does not match {CONFIG_FILE}: missing {len(missing)} tensors "
+                        f"(e.g. {missing[:2]}), unexpected {len(unexpected)} (e.g. {unexpected[:2]})")
+    return model.to(device).eval(), card
+
+
+def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        raise UserError(f"{path} is missing; weights are read only from .safetensors files (never pickles)")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise UserError(f"{path} is not a readable safetensors file ({exc})") from None
+
+
+def load_encoder_weights(model: FSHDModel, folder: Path) -> int:
+    """Copy a local transformers VideoMAE checkpoint's encoder into `model`; returns the tensors copied.
+
+    The folder's config.json must describe the same encoder shape as the model's config.
+    """
+    folder = Path(folder)
+    from transformers import VideoMAEConfig
+
+    if not (folder / "config.json").is_file():
+        raise UserError(f"{folder} is not a VideoMAE checkpoint folder: config.json is missing")
+    try:
+        src = VideoMAEConfig.from_pretrained(str(folder), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{folder}/config.json is not a VideoMAE config ({exc})") from None
+    cfg = model.cfg
+    want = dict(image_size=cfg.image_size, patch_size=cfg.patch_size, num_frames=cfg.num_frames,
+                tubelet_size=cfg.tubelet_size, hidden_size=cfg.hidden_size,
+                num_hidden_layers=cfg.num_hidden_layers, num_attention_heads=cfg.num_attention_heads,
+                intermediate_size=cfg.intermediate_size)
+    diff = {k: (getattr(src, k, None), v) for k, v in want.items() if getattr(src, k, None) != v}
+    if diff:
+        raise UserError(f"{folder}: encoder shape differs from the model config (checkpoint, model): {diff}; "
+                        "pick the matching --config or use `fshd-studio model import-encoder` to make one")
+    state = _read_safetensors(folder / "model.safetensors")
+    enc = {k.removeprefix("videomae."): v for k, v in state.items()}
+    own = model.encoder.state_dict()
+    enc = {k: v for k, v in enc.items() if k in own}
+    missing = sorted(set(own) - set(enc) - {"layernorm.weight", "layernorm.bias"})
+    if missing:
+        raise UserError(f"{folder}/model.safetensors lacks {len(missing)} encoder tensors (e.g. {missing[:3]}); "
+                        "is it a VideoMAE checkpoint?")
+    model.encoder.load_state_dict(enc, strict=False)
+    return len(enc)
+
+
+def model_size_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in Path(folder).iterdir() if p.is_file())
