@@ -135,6 +135,17 @@ class FakeController(QObject):
         self.undo_stack.clear()
         self.session_loaded.emit()
 
+    def load_synthetic(self, fps: dict[str, float], seconds: float = 20.0,
+                       offsets: dict[str, float] | None = None) -> None:
+        """A session whose cameras have constant-rate timebases but no video files (timeline tests)."""
+        offsets = offsets or {}
+        cams = [Camera(cid, Path(f"/nonexistent/{cid}.mp4"), offsets.get(cid, 0.0), label=cid) for cid in fps]
+        self.session = Session("P001", "2026-11-24", load_protocol("fshd-15", Path.cwd()), cams)
+        self._timebases = {cid: Timebase.constant(int(seconds * f), f) for cid, f in fps.items()}
+        self._playhead, self._selected = 0.0, -1
+        self.undo_stack.clear()
+        self.session_loaded.emit()
+
     def timebase(self, camera_id: str) -> Timebase | None:
         return self._timebases.get(camera_id)
 

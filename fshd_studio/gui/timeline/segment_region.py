@@ -1,0 +1,68 @@
+"""One exercise segment on the timeline: a LinearRegionItem limited to the exercise lane, with a label."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from fshd_studio.core.protocol import Exercise
+from fshd_studio.core.session import Segment
+from fshd_studio.gui.timeline.style import edge_pen, hover_pen, region_brush
+
+
+class SegmentRegion(pg.LinearRegionItem):
+    """Drag the body to move, an edge to resize. Emits `clicked(exercise_id)` on a left click.
+
+    Values are session seconds. The widget applies model values with signals blocked and commits a
+    drag once, on `sigRegionChangeFinished`.
+    """
+
+    clicked = Signal(int)
+
+    def __init__(self, segment: Segment, exercise: Exercise | None, span: tuple[float, float],
+                 bounds: tuple[float, float]) -> None:
+        super().__init__(values=(segment.span.start_ms / 1000.0, segment.span.end_ms / 1000.0),
+                         orientation="vertical", movable=True, bounds=bounds, span=span, swapMode="sort")
+        self.exercise_id = segment.exercise_id
+        self.setZValue(10)
+        self.label = pg.TextItem(anchor=(0, 0), color=(20, 20, 20))
+        self.label.setParentItem(self)
+        self._lane_top = 1.0
+        self.sigRegionChanged.connect(self._place_label)
+        self.apply(segment, exercise, selected=False)
+
+    def apply(self, segment: Segment, exercise: Exercise | None, selected: bool) -> None:
+        """Show `segment` (position, label, style) without emitting region-change signals."""
+        self.blockSignals(True)
+        try:
+            self.setRegion((segment.span.start_ms / 1000.0, segment.span.end_ms / 1000.0))
+        finally:
+            self.blockSignals(False)
+        name = exercise.label() if exercise else f"{segment.exercise_id:02d} ?"
+        self.label.setText(name + ("" if segment.status.value == "draft" else f" · {segment.status.value}"))
+        self.setBrush(region_brush(segment.exercise_id, selected, segment.status))
+        pen = edge_pen(segment.exercise_id, selected, segment.status)
+        for line in self.lines:
+            line.setPen(pen)
+            line.setHoverPen(hover_pen(segment.exercise_id))
+        self.setZValue(20 if selected else 10)
+        self._place_label()
+        self.update()
+
+    def set_lane_top(self, y: float) -> None:
+        self._lane_top = y
+        self._place_label()
+
+    def region_ms(self) -> tuple[float, float]:
+        a, b = self.getRegion()
+        return a * 1000.0, b * 1000.0
+
+    def _place_label(self) -> None:
+        self.label.setPos(self.getRegion()[0], self._lane_top)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit(self.exercise_id)
+            return
+        super().mouseClickEvent(ev)
