@@ -1,0 +1,77 @@
+"""`suggest_boundaries`: the 15 exercise segments proposed from facial motion (see boundaries.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import ReportFn, no_report
+from fshd_studio.core.protocol import Exercise, Protocol
+from fshd_studio.core.session import Segment, SegmentStatus, Session, Span
+from fshd_studio.preprocess.boundaries import MotionParams, MotionTrace, active_runs, motion_trace
+
+
+def moves(ex: Exercise) -> bool:
+    """Whether an exercise is expected to move the face (the rest exercise does not)."""
+    return ex.measure != "none" or bool(ex.regions)
+
+
+def segments_from_trace(trace: MotionTrace, protocol: Protocol, offset_ms: float = 0.0,
+                        params: MotionParams = MotionParams()) -> list[Segment]:
+    """Segments in protocol order (session time = camera time − offset_ms), status SUGGESTED."""
+    moving = [ex for ex in protocol.exercises if moves(ex)]
+    runs = active_runs(trace, len(moving), params)
+    if not runs:
+        return []
+    t = trace.times_ms
+    half = float(np.median(np.diff(t))) / 2.0 if len(t) > 1 else 50.0
+    spans = [(float(t[s]) - half, float(t[e]) + half) for s, e in runs]
+    spans = spans[: len(moving)]
+    typical = float(np.median([b - a for a, b in spans]))
+    out: list[Segment] = []
+    k = 0
+    for ex in protocol.exercises:
+        if moves(ex):
+            if k >= len(spans):
+                continue
+            a, b = spans[k]
+            k += 1
+        else:
+            lo = spans[k - 1][1] if k > 0 else float(t[0]) - half
+            hi = spans[k][0] if k < len(spans) else float(t[-1]) + half
+            if hi - lo < 100.0:
+                continue
+            d = min(typical, hi - lo)
+            a = lo + (hi - lo - d) / 2.0
+            b = a + d
+        out.append(Segment(ex.id, Span(a - offset_ms, b - offset_ms), SegmentStatus.SUGGESTED,
+                           note="suggested from facial motion"))
+    return out
+
+
+def suggest_boundaries(source: Session | Path | str, protocol: Protocol | None = None, *,
+                       camera_id: str | None = None, report: ReportFn = no_report,
+                       cancel: threading.Event | None = None,
+                       params: MotionParams = MotionParams()) -> list[Segment]:
+    """Propose one segment per exercise, in protocol order, from one camera's recording.
+
+    `source` is a session (its first camera unless `camera_id`; times come back in session time) or a
+    video file (times in video time; then `protocol` is required).
+    """
+    if isinstance(source, Session):
+        protocol = protocol or source.protocol
+        cam = source.camera(camera_id) if camera_id else source.cameras[0]
+        video, offset = Path(cam.video), cam.offset_ms
+    else:
+        video, offset = Path(source), 0.0
+    if protocol is None:
+        raise UserError("suggesting boundaries for a bare video needs a protocol")
+    if not video.is_file():
+        raise UserError(f"video {video} does not exist; relocate it in the project")
+    trace = motion_trace(video, params=params, report=report, cancel=cancel)
+    if not trace.found.any():
+        raise UserError(f"no face found in {video.name}; exercise boundaries cannot be suggested")
+    return segments_from_trace(trace, protocol, offset, params)
