@@ -89,7 +89,11 @@ def load_model(folder: Path, device: str | torch.device = "cpu") -> tuple[FSHDMo
     card = read_card(folder)
     model = FSHDModel(cfg)
     state = _read_safetensors(folder / WEIGHTS_FILE)
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as exc:   # shape mismatches
+        raise UserError(f"{folder / WEIGHTS_FILE} does not match {CONFIG_FILE}: "
+                        f"{str(exc).splitlines()[1].strip() if len(str(exc).splitlines()) > 1 else exc}") from None
     if missing or unexpected:
         raise UserError(f"{folder / WEIGHTS_FILE} does not match {CONFIG_FILE}: missing {len(missing)} tensors "
                         f"(e.g. {missing[:2]}), unexpected {len(unexpected)} (e.g. {unexpected[:2]})")
@@ -131,16 +135,25 @@ def load_encoder_weights(model: FSHDModel, folder: Path) -> int:
     if diff:
         raise UserError(f"{folder}: encoder shape differs from the model config (checkpoint, model): {diff}; "
                         "pick the matching --config or use `fshd-studio model import-encoder` to make one")
-    state = _read_safetensors(folder / "model.safetensors")
-    enc = {k.removeprefix("videomae."): v for k, v in state.items()}
-    own = model.encoder.state_dict()
-    enc = {k: v for k, v in enc.items() if k in own}
-    missing = sorted(set(own) - set(enc) - {"layernorm.weight", "layernorm.bias"})
+    if not (folder / "model.safetensors").is_file():
+        raise UserError(f"{folder}/model.safetensors is missing; encoders are read only from safetensors files "
+                        "(convert other formats with `fshd-studio model import-encoder`)")
+    from transformers import VideoMAEModel
+
+    try:  # transformers maps the hub's key names (q_bias, v_bias, videomae. prefix) onto its modules
+        src_model, info = VideoMAEModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True,
+                                                        output_loading_info=True)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise UserError(f"{folder} could not be read as a VideoMAE checkpoint ({exc})") from None
+    missing = [k for k in info.get("missing_keys", []) if not k.startswith("layernorm.")]
     if missing:
-        raise UserError(f"{folder}/model.safetensors lacks {len(missing)} encoder tensors (e.g. {missing[:3]}); "
+        raise UserError(f"{folder}/model.safetensors lacks {len(missing)} encoder tensors (e.g. {sorted(missing)[:3]}); "
                         "is it a VideoMAE checkpoint?")
-    model.encoder.load_state_dict(enc, strict=False)
-    return len(enc)
+    state = src_model.state_dict()
+    if "layernorm.weight" in info.get("missing_keys", []):
+        state = {k: v for k, v in state.items() if not k.startswith("layernorm.")}
+    model.encoder.load_state_dict(state, strict=False)
+    return len(state)
 
 
 def model_size_bytes(folder: Path) -> int:

@@ -1,0 +1,52 @@
+"""Shared by train / evaluate: the model config choice and the reader of a dataset's arrays."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fshd_studio.core.errors import UserError
+
+
+def model_config(name: str):
+    """A preset name (tiny, base, videomae, ...) or a path to a config.json."""
+    from fshd_studio.model.config import PRESETS, ModelConfig
+
+    if name in PRESETS:
+        return PRESETS[name]
+    path = Path(name)
+    if not path.is_file():
+        raise UserError(f"--config {name!r} is neither a preset ({', '.join(sorted(PRESETS))}) nor a file")
+    try:
+        return ModelConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise UserError(f"{path} is not a model config ({exc})") from None
+
+
+def exercises_arg(text: str) -> list[int] | None:
+    if text == "all":
+        return None
+    try:
+        ids = [int(t) for t in text.split(",")]
+    except ValueError:
+        raise UserError(f"--exercise {text!r}: give an exercise number (14), a list (7,14) or all") from None
+    if any(not 1 <= i <= 15 for i in ids):
+        raise UserError(f"--exercise {text!r}: exercises are numbered 1 to 15")
+    return ids
+
+
+def dataset_reader():
+    """The reader of preprocessed arrays: `<session>/<camera>/<exercise:02d>.npy` (model.dataset.NpyReader)."""
+    from fshd_studio.model.dataset import NpyReader
+
+    return NpyReader()
+
+
+def dataset_paths(data: str, labels: str | None) -> tuple[Path, Path]:
+    root = Path(data)
+    if not root.is_dir():
+        raise UserError(f"dataset folder {root} does not exist")
+    csv_path = Path(labels) if labels else root / "labels.csv"
+    if not csv_path.is_file():
+        raise UserError(f"label CSV {csv_path} does not exist; give --labels (columns session, patient, camera, class)")
+    return root, csv_path
