@@ -42,7 +42,7 @@ class PreprocessParams:
     snippets: int = 8
     snippet_frames: int = 16
     frame_stride: int = 2
-    landmark_step: int = 2  # landmarks on every 2nd grid step (= every snippet frame)
+    landmark_step: int = 3  # landmarks on every 3rd grid step (10 per second); alignment is interpolated
     track_max_side: int = 640  # frames are downscaled to this longest side before the face mesh
     smooth_sigma_s: float = 0.12  # temporal Gaussian smoothing of the alignment (seconds)
     max_gap_s: float = 1.0  # a run of face-less frames longer than this makes the exercise unusable

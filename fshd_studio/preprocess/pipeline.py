@@ -72,10 +72,10 @@ def cache_key(fingerprint: str, first: int, last: int, measure: str, params: Pre
 
 
 def _open_camera(camera: Camera) -> _CameraVideo:
-    from fshd_studio.io.video import open_video, video_fingerprint
-
     if not Path(camera.video).is_file():
         return _CameraVideo(camera, error=f"video {camera.video} is missing; relocate it in the project")
+    from fshd_studio.io.video import open_video, video_fingerprint
+
     try:
         return _CameraVideo(camera, open_video(camera.video), video_fingerprint(camera.video))
     except DECODE_ERRORS as exc:
