@@ -26,8 +26,7 @@ class MotionParams:
     sample_fps: float = 10.0
     track_max_side: int = 480
     smooth_s: float = 0.15
-    on_level: float = 0.3  # share of the way from the quiet level to the active level that starts a run
-    off_level: float = 0.12  # a run extends outwards while activity stays above this share
+    off_level: float = 0.1  # a run grows outwards while activity stays above this share of its peak
     min_run_s: float = 0.4
 
 
@@ -97,22 +96,45 @@ def _gauss(x: np.ndarray, t: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionParams()) -> list[tuple[int, int]]:
-    """`count` runs (sample index start, end inclusive) of expression activity."""
+    """`count` runs (sample index start, end inclusive) of expression activity.
+
+    The threshold is the one that gives `count` runs over the widest range of thresholds (exercises move
+    the face by very different amounts, so no single share of the peak fits them all); each run then
+    grows outwards while its activity keeps falling and stays above a share of its own peak.
+    """
     a = trace.activity
     if len(a) == 0 or count == 0:
         return []
-    quiet, busy = np.percentile(a, 10), np.percentile(a, 97)
-    level = lambda share: quiet + share * (busy - quiet)  # noqa: E731
-    on = a > level(params.on_level)
-    runs = _runs(on)
     dt = float(np.median(np.diff(trace.times_ms))) if len(a) > 1 else 100.0
-    runs = [r for r in runs if (r[1] - r[0] + 1) * dt >= params.min_run_s * 1000.0] or runs
-    runs = [_extend(a, r, level(params.off_level)) for r in runs]
+    min_len = max(1, int(round(params.min_run_s * 1000.0 / dt)))
+    quiet, busy = float(np.percentile(a, 5)), float(np.percentile(a, 99))
+    levels = quiet + (busy - quiet) * np.geomspace(0.03, 0.9, 80)
+    found = [[r for r in _runs(a > lv) if r[1] - r[0] + 1 >= min_len] for lv in levels]
+    runs = _best_level(found, count)
+    runs = _fit_count(a, runs, count)
+    return _grow(a, runs, quiet, params.off_level)
+
+
+def _best_level(found: list[list[tuple[int, int]]], count: int) -> list[tuple[int, int]]:
+    """The run list from the middle of the longest streak of levels giving `count` runs (else nearest)."""
+    counts = np.array([len(f) for f in found])
+    best_len, best_start, streak = 0, 0, 0
+    for i, n in enumerate(counts):
+        streak = streak + 1 if n == count else 0
+        if streak > best_len:
+            best_len, best_start = streak, i - streak + 1
+    if best_len:
+        return found[best_start + best_len // 2]
+    return found[int(np.argmin(np.abs(counts - count) + (counts < count) * 0.5))]
+
+
+def _fit_count(a: np.ndarray, runs: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
+    runs = list(runs)
     while len(runs) > count:
         gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
         i = int(np.argmin(gaps))
         runs[i:i + 2] = [(runs[i][0], runs[i + 1][1])]
-    while len(runs) < count:
+    while 0 < len(runs) < count:
         i = int(np.argmax([r[1] - r[0] for r in runs]))
         s, e = runs[i]
         if e - s < 4:
@@ -122,15 +144,21 @@ def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionPar
     return runs
 
 
+def _grow(a: np.ndarray, runs: list[tuple[int, int]], quiet: float, share: float) -> list[tuple[int, int]]:
+    """Extend each run down its rising and falling flanks, never into its neighbour's half of the gap."""
+    out = []
+    for k, (s, e) in enumerate(runs):
+        floor = quiet + share * (float(a[s:e + 1].max()) - quiet)
+        lo = (runs[k - 1][1] + s) // 2 + 1 if k > 0 else 0
+        hi = (e + runs[k + 1][0]) // 2 if k + 1 < len(runs) else len(a) - 1
+        while s > lo and a[s - 1] > floor and a[s - 1] <= a[s] + 1e-9:
+            s -= 1
+        while e < hi and a[e + 1] > floor and a[e + 1] <= a[e] + 1e-9:
+            e += 1
+        out.append((int(s), int(e)))
+    return out
+
+
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1))
-
-
-def _extend(a: np.ndarray, run: tuple[int, int], floor: float) -> tuple[int, int]:
-    s, e = run
-    while s > 0 and a[s - 1] > floor and a[s - 1] < a[s] + 1e-9:
-        s -= 1
-    while e < len(a) - 1 and a[e + 1] > floor and a[e + 1] < a[e] + 1e-9:
-        e += 1
-    return int(s), int(e)
