@@ -115,3 +115,16 @@ def test_other_frame_rate_is_resampled_by_time(external, tmp_path):
     want_ms = 1000.0 * idx[0, 0] / fps + (np.arange(8)[:, None] * 32 + np.arange(16) * 2) * 1000.0 / 30.0
     assert np.all(np.abs(idx / fps * 1000.0 - want_ms) <= 500.0 / fps + 1.0)
     assert not meta["short"]
+
+
+def test_long_face_gap_marks_only_that_exercise_unusable(external, tmp_path):
+    video = external / "video" / "pyfeat_noface_face.mov"  # HEVC, variable frame rate; face from ~4 s
+    session = Session("T3", "2026-11-24", load_protocol(), [Camera("front", video)],
+                      {2: Segment(2, Span(0.0, 6000.0)), 14: Segment(14, Span(4300.0, 6200.0))})
+    result = preprocess_session(session, tmp_path)
+    whole, late = result.clip(2, "front"), result.clip(14, "front")
+    assert not whole.usable and "no face for" in whole.reason
+    assert late.usable, late.reason
+    meta = json.loads((tmp_path / "14_front" / "meta.json").read_text())
+    assert meta["short"] and meta["video"]["variable_frame_rate"] is True
+    assert np.load(tmp_path / "14_front" / "snippets.npy", mmap_mode="r").shape == (8, 16, 224, 224, 3)
