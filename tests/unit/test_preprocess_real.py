@@ -128,3 +128,21 @@ def test_long_face_gap_marks_only_that_exercise_unusable(external, tmp_path):
     meta = json.loads((tmp_path / "14_front" / "meta.json").read_text())
     assert meta["short"] and meta["video"]["variable_frame_rate"] is True
     assert np.load(tmp_path / "14_front" / "snippets.npy", mmap_mode="r").shape == (8, 16, 224, 224, 3)
+
+
+def test_cancel_stops_without_half_written_folders(external, tmp_path):
+    import threading
+
+    from fshd_studio.core.progress import Cancelled
+
+    session = _session(external, {7: (0.0, 2400.0), 14: (500.0, 2000.0)})
+    cancel = threading.Event()
+
+    def report(p):
+        if p.done == 1:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        preprocess_session(session, tmp_path, report=report, cancel=cancel)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["07_front"]  # the finished clip only: no temp folder, no index of a partial run
