@@ -1,0 +1,318 @@
+"""The session controller: owns the Session and the QUndoStack; widgets observe its signals.
+
+Widgets never mutate the model. A user gesture calls one gesture method (create_segment, move_segment, ...),
+which pushes ONE undo command; the command calls the mutation methods (set_segment, set_offset), which
+change the session and emit the signals. View state (playhead, selection) is not undoable.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.session import Segment, SegmentStatus, Session, Span
+from fshd_studio.core.timebase import Timebase
+from fshd_studio.core.validation import CameraExtent, Finding, validate_session
+from fshd_studio.gui import undo
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FRAME_MS = 1000.0 / 30.0
+
+
+def load_timebase(path: Path) -> Timebase:
+    """The real frame timestamps of a video (io.video when available, else a PyAV demux pass)."""
+    try:
+        from fshd_studio.io.video import open_video
+    except ImportError:
+        open_video = None  # type: ignore[assignment]
+    if open_video is not None:
+        reader = open_video(path)
+        try:
+            return reader.timebase
+        finally:
+            close = getattr(reader, "close", None)
+            if close is not None:
+                close()
+    import av
+    import numpy as np
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        pts = sorted(p.pts for p in container.demux(stream) if p.pts is not None)
+        ms = np.array(pts, dtype=np.float64) * float(stream.time_base) * 1000.0
+    return Timebase(ms - ms[0])
+
+
+class SessionController(QObject):
+    session_loaded = Signal()  # a new session/project: widgets rebuild everything
+    segment_changed = Signal(int)  # exercise_id added / moved / removed / status changed
+    offset_changed = Signal(str)  # camera_id
+    playhead_moved = Signal(float)  # session time ms
+    selection_changed = Signal(int)  # exercise_id, -1 for none
+    dirty_changed = Signal(bool)
+    findings_changed = Signal()  # validation findings recomputed
+    project_path_changed = Signal()  # save-as / open: window title, recent files
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.session: Session | None = None
+        self.project_path: Path | None = None
+        self.video_errors: dict[str, str] = {}  # camera_id -> why its video could not be read
+        self._timebases: dict[str, Timebase] = {}
+        self._findings: list[Finding] = []
+        self._playhead = 0.0
+        self._selected = -1
+        self._extra_dirty = False  # changes outside the undo stack (relocated video, recovered autosave)
+        self._dirty = False
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_dirty())
+        self.segment_changed.connect(lambda _id: self._recompute_findings())
+        self.offset_changed.connect(lambda _cid: self._recompute_findings())
+
+    # ---- loading and saving -------------------------------------------------------------------------
+    def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False) -> None:
+        """Replace the whole session (open, new, recover). Clears undo history and view state."""
+        self.session = session
+        self.project_path = Path(project_path).absolute() if project_path else None
+        self._timebases.clear()
+        self.video_errors.clear()
+        self._playhead = 0.0
+        self._selected = -1
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._extra_dirty = dirty
+        self._recompute_findings(emit=False)
+        self._update_dirty()
+        self.project_path_changed.emit()
+        self.session_loaded.emit()
+        self.findings_changed.emit()
+        self.selection_changed.emit(-1)
+        self.playhead_moved.emit(self._playhead)
+
+    def open_project(self, path: Path) -> list[str]:
+        """Load a project file; returns the ids of cameras whose video is missing. Raises ProjectFileError."""
+        from fshd_studio.io.project import load_project
+
+        loaded = load_project(path)
+        self.set_session(loaded.session, loaded.path, dirty=loaded.migrated_from is not None)
+        return list(loaded.missing_videos)
+
+    def save(self, path: Path | None = None) -> Path:
+        from fshd_studio.io.project import save_project
+
+        if self.session is None:
+            raise UserError("there is no session to save; open a project first")
+        target = Path(path or self.project_path or "").absolute() if (path or self.project_path) else None
+        if target is None:
+            raise UserError("this session has no project file yet; use File → Save As")
+        save_project(self.session, target)
+        changed = target != self.project_path
+        self.project_path = target
+        self._extra_dirty = False
+        self.undo_stack.setClean()
+        self._update_dirty()
+        if changed:
+            self.project_path_changed.emit()
+        return target
+
+    def relocate_video(self, camera_id: str, new_path: Path) -> None:
+        """Point a camera at another video file (not undoable; marks the session dirty)."""
+        from fshd_studio.io.project import relocate_video
+
+        assert self.session is not None
+        relocate_video(self.session, camera_id, new_path)
+        self._timebases.pop(camera_id, None)
+        self.video_errors.pop(camera_id, None)
+        self.mark_dirty()
+        self._recompute_findings(emit=False)
+        self.session_loaded.emit()
+        self.findings_changed.emit()
+
+    def mark_dirty(self) -> None:
+        self._extra_dirty = True
+        self._update_dirty()
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _update_dirty(self) -> None:
+        dirty = self.session is not None and (self._extra_dirty or not self.undo_stack.isClean())
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    # ---- time ----------------------------------------------------------------------------------------
+    def timebase(self, camera_id: str) -> Timebase | None:
+        if self.session is None:
+            return None
+        if camera_id in self._timebases:
+            return self._timebases[camera_id]
+        if camera_id in self.video_errors:
+            return None
+        try:
+            cam = self.session.camera(camera_id)
+        except KeyError:
+            return None
+        if not cam.video.is_file():
+            self.video_errors[camera_id] = f"video {cam.video} is missing"
+            return None
+        try:
+            tb = load_timebase(cam.video)
+        except Exception as exc:  # a damaged file must not stop the window from opening
+            log.warning("cannot read video of camera %s: %s", camera_id, exc)
+            self.video_errors[camera_id] = f"video {cam.video} cannot be read: {exc}"
+            return None
+        self._timebases[camera_id] = tb
+        return tb
+
+    def session_range_ms(self) -> tuple[float, float]:
+        if self.session is None:
+            return (0.0, 0.0)
+        ends = []
+        for cam in self.session.cameras:
+            tb = self.timebase(cam.id)
+            if tb is not None:
+                ends.append(tb.duration_ms - cam.offset_ms)
+        ends += [s.span.end_ms for s in self.session.segments.values()]
+        return (0.0, max(max(ends, default=0.0), 0.0))
+
+    def _reference(self) -> tuple[float, Timebase] | None:
+        if self.session is None:
+            return None
+        for cam in self.session.cameras:
+            tb = self.timebase(cam.id)
+            if tb is not None:
+                return cam.offset_ms, tb
+        return None
+
+    def reference_frame_ms(self) -> float:
+        ref = self._reference()
+        return ref[1].frame_period_ms if ref else DEFAULT_FRAME_MS
+
+    def snap_ms(self, ms: float) -> float:
+        ref = self._reference()
+        if ref is None:
+            return float(round(ms / DEFAULT_FRAME_MS) * DEFAULT_FRAME_MS)
+        offset, tb = ref
+        cam_ms = ms + offset
+        i = tb.frame_at(cam_ms)
+        # nearest frame start, not just the one on screen
+        if i + 1 < tb.frame_count and abs(tb.time_of(i + 1) - cam_ms) < abs(cam_ms - tb.time_of(i)):
+            i += 1
+        return tb.time_of(i) - offset
+
+    # ---- findings ------------------------------------------------------------------------------------
+    def findings(self) -> list[Finding]:
+        return list(self._findings)
+
+    def extents(self) -> dict[str, CameraExtent]:
+        out: dict[str, CameraExtent] = {}
+        for cam in self.session.cameras if self.session else []:
+            tb = self.timebase(cam.id)
+            if tb is not None:
+                out[cam.id] = CameraExtent(tb.duration_ms, tb.fps)
+        return out
+
+    def _recompute_findings(self, emit: bool = True) -> None:
+        self._findings = validate_session(self.session, self.extents()) if self.session else []
+        if emit:
+            self.findings_changed.emit()
+
+    # ---- view state ----------------------------------------------------------------------------------
+    def playhead_ms(self) -> float:
+        return self._playhead
+
+    def selected(self) -> int:
+        return self._selected
+
+    def set_playhead(self, ms: float) -> None:
+        lo, hi = self.session_range_ms()
+        ms = float(min(max(ms, lo), hi))
+        if ms != self._playhead:
+            self._playhead = ms
+            self.playhead_moved.emit(ms)
+
+    def select(self, exercise_id: int) -> None:
+        if exercise_id != self._selected:
+            self._selected = int(exercise_id)
+            self.selection_changed.emit(self._selected)
+
+    # ---- mutations (only undo commands call these) ---------------------------------------------------
+    def set_segment(self, exercise_id: int, segment: Segment | None) -> None:
+        assert self.session is not None
+        if segment is None:
+            self.session.segments.pop(exercise_id, None)
+        else:
+            self.session.segments[exercise_id] = segment
+        self.segment_changed.emit(exercise_id)
+
+    def set_offset(self, camera_id: str, offset_ms: float) -> None:
+        assert self.session is not None
+        self.session.set_offset(camera_id, offset_ms)
+        self.offset_changed.emit(camera_id)
+
+    # ---- gestures: one undo command each -------------------------------------------------------------
+    def _require(self) -> Session:
+        if self.session is None:
+            raise UserError("no session is open")
+        return self.session
+
+    def _check_exercise(self, session: Session, exercise_id: int) -> None:
+        if exercise_id not in session.protocol.ids():
+            raise UserError(f"exercise {exercise_id} is not in the protocol {session.protocol_file}")
+
+    def _existing(self, exercise_id: int) -> Segment:
+        seg = self._require().segments.get(exercise_id)
+        if seg is None:
+            raise UserError(f"exercise {exercise_id} has no segment")
+        return seg
+
+    def create_segment(self, exercise_id: int, span: Span) -> None:
+        session = self._require()
+        self._check_exercise(session, exercise_id)
+        old = session.segments.get(exercise_id)
+        self.undo_stack.push(undo.CreateSegment(self, old, Segment(exercise_id, span, SegmentStatus.DRAFT)))
+
+    def move_segment(self, exercise_id: int, span: Span) -> None:
+        old = self._existing(exercise_id)
+        if old.span == span:
+            return
+        self.undo_stack.push(undo.MoveSegment(self, old, replace(old, span=span)))
+
+    def delete_segment(self, exercise_id: int) -> None:
+        old = self._existing(exercise_id)
+        self.undo_stack.push(undo.DeleteSegment(self, old))
+        if self._selected == exercise_id:
+            self.select(-1)
+
+    def relabel_segment(self, exercise_id: int, new_exercise_id: int) -> None:
+        session = self._require()
+        self._check_exercise(session, new_exercise_id)
+        if new_exercise_id == exercise_id:
+            return
+        a = self._existing(exercise_id)
+        b = session.segments.get(new_exercise_id)
+        old: dict[int, Segment | None] = {exercise_id: a, new_exercise_id: b}
+        new: dict[int, Segment | None] = {
+            exercise_id: replace(b, exercise_id=exercise_id) if b is not None else None,
+            new_exercise_id: replace(a, exercise_id=new_exercise_id),
+        }
+        self.undo_stack.push(undo.RelabelSegment(self, old, new, exercise_id, new_exercise_id))
+
+    def set_segment_status(self, exercise_id: int, status: SegmentStatus) -> None:
+        old = self._existing(exercise_id)
+        if old.status != status:
+            self.undo_stack.push(undo.SetSegmentStatus(self, old, replace(old, status=status)))
+
+    def change_offset(self, camera_id: str, offset_ms: float) -> None:
+        session = self._require()
+        old = session.camera(camera_id).offset_ms
+        if abs(old - offset_ms) < 1e-9:
+            return
+        self.undo_stack.push(undo.ChangeOffset(self, camera_id, old, float(offset_ms)))
