@@ -316,3 +316,15 @@ class SessionController(QObject):
         if abs(old - offset_ms) < 1e-9:
             return
         self.undo_stack.push(undo.ChangeOffset(self, camera_id, old, float(offset_ms)))
+
+    def replace_all(self, segments: dict[int, Segment], offsets: dict[str, float], text: str) -> None:
+        """Replace every segment (and some offsets) as ONE undo step, e.g. an ELAN import."""
+        session = self._require()
+        ids = set(segments) | set(session.segments)
+        old = {i: session.segments.get(i) for i in ids}
+        new = {i: segments.get(i) for i in ids}
+        self.undo_stack.beginMacro(text)
+        self.undo_stack.push(undo.SetSegments(self, old, new, text))
+        for camera_id, offset in offsets.items():
+            self.change_offset(camera_id, offset)
+        self.undo_stack.endMacro()

@@ -1,0 +1,133 @@
+"""Start the GUI: QApplication, stylesheet, main window, optional project / demo, optional screenshot."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.gui.settings import APPLICATION, ORGANIZATION
+
+SCREENSHOT_SIZE = (1600, 1000)
+FRAME_WAIT_MS = 15000
+
+
+def stylesheet() -> str:
+    from fshd_studio.io.resources import resource_path
+
+    path = resource_path("style", "app.qss")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("FSHD Studio")
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+    return app  # type: ignore[return-value]
+
+
+def wait_for_frames(window, timeout_ms: int = FRAME_WAIT_MS) -> bool:
+    """Block (in an event loop, bounded) until every camera with a readable video has painted a frame."""
+    views = getattr(window.media, "views", {})
+    pending = {cid for cid, v in views.items()
+               if window.controller.timebase(cid) is not None and v.shown_index is None}
+    if not pending:
+        return True
+    loop = QEventLoop()
+
+    def painted(camera_id: str, _index: int) -> None:
+        pending.discard(camera_id)
+        if not pending:
+            loop.quit()
+
+    for cid in list(pending):
+        views[cid].frame_painted.connect(painted)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    for cid in views:
+        try:
+            views[cid].frame_painted.disconnect(painted)
+        except (RuntimeError, TypeError):
+            pass
+    return not pending
+
+
+def render_screenshot(window, out: Path) -> bool:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    ok = wait_for_frames(window)
+    QApplication.sendPostedEvents()
+    image = window.grab()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from fshd_studio.io.atomic import atomic_path
+
+    with atomic_path(out, suffix=".png") as tmp:
+        if not image.save(str(tmp), "PNG"):
+            raise UserError(f"could not write the screenshot {out}")
+    return ok
+
+
+def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = None) -> int:
+    app = make_app()
+    from fshd_studio.gui.main_window import MainWindow
+
+    window = MainWindow(restore_layout=screenshot is None)
+    if screenshot is not None:
+        window.prompts = HeadlessPrompts(window)
+    if demo and project is None:
+        from fshd_studio.gui.demo_runner import ensure_demo
+
+        try:
+            project = ensure_demo(window)
+        except UserError as exc:
+            return _fail(window, screenshot, str(exc))
+        if project is None:
+            return 1
+    if project is not None:
+        try:
+            if screenshot is not None:
+                window.controller.open_project(Path(project))
+            elif not window.open_project(Path(project)):
+                pass  # the window showed why; it stays open, empty
+        except UserError as exc:
+            return _fail(window, screenshot, str(exc))
+    if screenshot is not None:
+        ok = render_screenshot(window, Path(screenshot))
+        if not ok:
+            print("warning: not every camera showed a frame before the screenshot", file=sys.stderr)
+        window.autosaver.timer.stop()
+        window.media.shutdown()  # no close(): a screenshot never asks, saves or deletes anything
+        return 0
+    window.show()
+    return int(app.exec())
+
+
+def _fail(window, screenshot: Path | None, message: str) -> int:
+    if screenshot is not None:
+        print(f"error: {message}", file=sys.stderr)
+        window.media.shutdown()
+        return 2
+    window.prompts.error("FSHD Studio", message)
+    window.show()
+    return int(QApplication.instance().exec())
+
+
+class HeadlessPrompts:
+    """--screenshot mode asks nothing: no recovery, no relocation, never a modal dialog."""
+
+    def __init__(self, _parent: object) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        from fshd_studio.gui.dialogs import SaveChoice
+
+        answers = {"save_changes": SaveChoice.DISCARD, "recover": False}
+        return lambda *a, **k: answers.get(name)

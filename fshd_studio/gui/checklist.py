@@ -1,0 +1,166 @@
+"""The protocol checklist beside the timeline: the 15 exercises, each with its state.
+
+States (worst first): missing, overlapping, outside video, too short for the model's 256 source frames,
+suggested (not yet reviewed), done, confirmed. Clicking a row selects that exercise and shows its segment.
+The widget only reads the controller; a click calls `select` / `set_playhead` (view state, not undoable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from fshd_studio.core.session import SegmentStatus, Session
+from fshd_studio.core.validation import MODEL_SOURCE_FRAMES, Finding, FindingKind
+from fshd_studio.gui.controller import SessionController
+
+
+class ItemState(str, Enum):
+    MISSING = "missing"
+    OVERLAP = "overlapping"
+    OUTSIDE = "outside video"
+    TOO_SHORT = "too short"
+    SUGGESTED = "suggested"
+    UNUSABLE = "unusable"
+    DONE = "done"
+    CONFIRMED = "confirmed"
+
+
+STATE_COLORS: dict[ItemState, str] = {
+    ItemState.MISSING: "#9aa3ad",
+    ItemState.OVERLAP: "#c0392b",
+    ItemState.OUTSIDE: "#c0392b",
+    ItemState.TOO_SHORT: "#d68910",
+    ItemState.SUGGESTED: "#7d5ba6",
+    ItemState.UNUSABLE: "#6c757d",
+    ItemState.DONE: "#2e86c1",
+    ItemState.CONFIRMED: "#1e8449",
+}
+STATE_MARKS: dict[ItemState, str] = {
+    ItemState.MISSING: "○", ItemState.OVERLAP: "⚠", ItemState.OUTSIDE: "⚠", ItemState.TOO_SHORT: "◔",
+    ItemState.SUGGESTED: "◌", ItemState.UNUSABLE: "⊘", ItemState.DONE: "●", ItemState.CONFIRMED: "✔",
+}
+_FINDING_STATES = ((FindingKind.MISSING, ItemState.MISSING), (FindingKind.OVERLAP, ItemState.OVERLAP),
+                   (FindingKind.OUTSIDE_VIDEO, ItemState.OUTSIDE), (FindingKind.TOO_SHORT, ItemState.TOO_SHORT))
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    exercise_id: int
+    label: str
+    state: ItemState
+    duration_s: float | None
+    details: tuple[str, ...]
+
+
+def checklist_items(session: Session, findings: list[Finding]) -> list[ChecklistItem]:
+    """One item per protocol exercise; the worst finding decides the state."""
+    items = []
+    for ex in session.protocol.exercises:
+        mine = [f for f in findings if f.exercise_id == ex.id]
+        kinds = {f.kind for f in mine}
+        seg = session.segments.get(ex.id)
+        state = next((s for k, s in _FINDING_STATES if k in kinds), None)
+        if state is None and seg is not None:
+            state = {SegmentStatus.SUGGESTED: ItemState.SUGGESTED, SegmentStatus.UNUSABLE: ItemState.UNUSABLE,
+                     SegmentStatus.CONFIRMED: ItemState.CONFIRMED}.get(seg.status, ItemState.DONE)
+        items.append(ChecklistItem(ex.id, ex.name_en, state or ItemState.MISSING,
+                                   seg.span.duration_ms / 1000.0 if seg else None,
+                                   tuple(dict.fromkeys(f.message for f in mine))))
+    return items
+
+
+class ProtocolChecklist(QWidget):
+    """A compact table: mark, number, exercise, length, state. Emits `activated(exercise_id)` on click."""
+
+    activated = Signal(int)
+
+    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("protocolChecklist")
+        self.controller = controller
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        self.title = QLabel("Protocol", self)
+        self.title.setObjectName("panelTitle")
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("checklistSummary")
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("checklistTree")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["#", "Exercise", "Length", "State"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player and the timeline
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        lay.addWidget(self.title)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tree, 1)
+        self.tree.itemClicked.connect(self._on_clicked)
+        controller.session_loaded.connect(self.refresh)
+        controller.findings_changed.connect(self.refresh)
+        controller.segment_changed.connect(lambda _id: self.refresh())
+        controller.selection_changed.connect(self._on_selection)
+        self.items: list[ChecklistItem] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        session = self.controller.session
+        self.items = checklist_items(session, self.controller.findings()) if session else []
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
+            for it in self.items:
+                self.tree.addTopLevelItem(self._row(it))
+        self._on_selection(self.controller.selected())
+        done = sum(1 for i in self.items if i.state in (ItemState.DONE, ItemState.CONFIRMED))
+        issues = sum(1 for i in self.items if i.state in (ItemState.OVERLAP, ItemState.OUTSIDE, ItemState.TOO_SHORT))
+        self.summary.setText(f"{done} of {len(self.items)} ready · {issues} to check" if self.items
+                             else "No session open")
+
+    def _row(self, it: ChecklistItem) -> QTreeWidgetItem:
+        length = f"{it.duration_s:.1f} s" if it.duration_s is not None else "—"
+        row = QTreeWidgetItem([f"{it.exercise_id:02d}", it.label, length,
+                               f"{STATE_MARKS[it.state]} {it.state.value}"])
+        row.setData(0, Qt.ItemDataRole.UserRole, it.exercise_id)
+        color = QColor(STATE_COLORS[it.state])
+        row.setForeground(3, QBrush(color))
+        row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        tip = "\n".join(it.details) or (f"{it.state.value}; the model reads {MODEL_SOURCE_FRAMES} source frames "
+                                        "(8 snippets × 16 frames, every 2nd)")
+        for col in range(4):
+            row.setToolTip(col, tip)
+        return row
+
+    def item_for(self, exercise_id: int) -> ChecklistItem | None:
+        return next((i for i in self.items if i.exercise_id == exercise_id), None)
+
+    def _on_selection(self, exercise_id: int) -> None:
+        with QSignalBlocker(self.tree):
+            self.tree.clearSelection()
+            for i in range(self.tree.topLevelItemCount()):
+                row = self.tree.topLevelItem(i)
+                if row.data(0, Qt.ItemDataRole.UserRole) == exercise_id:
+                    row.setSelected(True)
+                    self.tree.scrollToItem(row)
+
+    def click_exercise(self, exercise_id: int) -> None:
+        """What a click on the row does (also used by tests and the keyboard)."""
+        self.controller.select(exercise_id)
+        session = self.controller.session
+        seg = session.segments.get(exercise_id) if session else None
+        if seg is not None:
+            self.controller.set_playhead(seg.span.start_ms)
+        self.activated.emit(exercise_id)
+
+    def _on_clicked(self, row: QTreeWidgetItem, _col: int) -> None:
+        self.click_exercise(int(row.data(0, Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,85 @@
+"""ELAN import and export for the window: which tiers could hold the exercises, apply an import as one
+undo step, export the session (other tiers of the linked .eaf kept)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fshd_studio.core.errors import ElanError, UserError
+from fshd_studio.core.session import Segment, Session
+
+
+@dataclass
+class ImportPlan:
+    eaf: Path
+    tier: str
+    segments: dict[int, Segment]
+    offsets: dict[str, float]  # camera_id -> ms, for the cameras whose video the .eaf links
+    warnings: list[str] = field(default_factory=list)
+
+
+def _tier_name(tier: Any) -> str:
+    for attr in ("id", "tier_id", "name"):
+        v = getattr(tier, attr, None)
+        if isinstance(v, str):
+            return v
+    return str(tier)
+
+
+def tier_names(doc: Any) -> list[str]:
+    tiers = getattr(doc, "tiers", None) or []
+    if isinstance(tiers, dict):
+        return list(tiers)
+    return [_tier_name(t) for t in tiers]
+
+
+def candidate_tiers(doc: Any, session: Session) -> list[tuple[str, int]]:
+    """(tier, number of exercise segments it yields) for every tier that names at least one exercise."""
+    from fshd_studio.io.elan import import_exercises
+
+    out = []
+    for name in tier_names(doc):
+        try:
+            imp = import_exercises(doc, session.protocol, tier=name)
+        except (ElanError, ValueError, KeyError):
+            continue
+        if imp.segments:
+            out.append((name, len(imp.segments)))
+    return out
+
+
+def _as_dict(segments: Any) -> dict[int, Segment]:
+    if isinstance(segments, dict):
+        return dict(segments)
+    return {s.exercise_id: s for s in segments}
+
+
+def plan_import(doc: Any, eaf: Path, session: Session, tier: str | None) -> ImportPlan:
+    from fshd_studio.io.elan import import_exercises
+
+    imp = import_exercises(doc, session.protocol, tier=tier)
+    offsets: dict[str, float] = {}
+    by_name = {cam.video.name: cam.id for cam in session.cameras}
+    for media, ms in (imp.offsets or {}).items():
+        cam_id = by_name.get(Path(str(media)).name)
+        if cam_id is not None:
+            offsets[cam_id] = float(ms)
+    segments = _as_dict(imp.segments)
+    if not segments:
+        raise UserError(f"{eaf} has no exercise annotations on tier {imp.tier!r}; pick another tier or file")
+    return ImportPlan(eaf, imp.tier, segments, offsets, list(imp.warnings or []))
+
+
+def read_doc(eaf: Path) -> Any:
+    from fshd_studio.io.elan import read_eaf
+
+    return read_eaf(eaf)
+
+
+def export_eaf(session: Session, target: Path) -> None:
+    from fshd_studio.io.elan import write_session_eaf
+
+    base = session.linked_eaf if session.linked_eaf and session.linked_eaf.is_file() else None
+    write_session_eaf(session, target, base=base)

@@ -1,0 +1,305 @@
+"""The main window: menus and toolbar built from the shortcut table, the Review workspace (synced camera
+views, transport, offsets, timeline, protocol checklist) and the Labelling workspace, status bar.
+
+The window owns no session state: the SessionController does. File actions live in FileActions (mixin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from fshd_studio import __version__
+from fshd_studio.core.session import SegmentStatus
+from fshd_studio.gui.autosave import Autosaver
+from fshd_studio.gui.checklist import ProtocolChecklist
+from fshd_studio.gui.controller import SessionController
+from fshd_studio.gui.dialogs import Prompts, ShortcutsDialog
+from fshd_studio.gui.segment_info import SegmentInfo
+from fshd_studio.gui.settings import AppSettings
+from fshd_studio.gui.shortcuts import MENUS, SHORTCUTS
+from fshd_studio.gui.status import StatusLine
+from fshd_studio.gui.window_files import FileActions
+
+RESEARCH_NOTE = "Research use only — not for diagnosis"
+
+
+class MainWindow(FileActions, QMainWindow):
+    def __init__(self, controller: SessionController | None = None, settings: AppSettings | None = None,
+                 autosave_s: float | None = None, restore_layout: bool = True, video_opener=None) -> None:
+        QMainWindow.__init__(self)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("FSHD Studio")
+        self.setAcceptDrops(True)
+        self.controller = controller or SessionController(self)
+        self.settings = settings or AppSettings()
+        self.prompts = Prompts(self)
+        self.autosaver = Autosaver(self.controller, autosave_s or self.settings.autosave_seconds(), self)
+        self.actions_by_id: dict[str, QAction] = {}
+        self._labelling: QWidget | None = None
+        self._video_opener = video_opener  # tests may pass a reader factory; default: io.video.open_video
+        self._build_review()
+        self._build_stack()
+        self._build_actions()
+        self._build_toolbar()
+        self.status = StatusLine(self.controller, self.statusBar(), RESEARCH_NOTE)
+        self.timeline.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.controller.dirty_changed.connect(lambda _d: self._update_title())
+        self.controller.project_path_changed.connect(self._update_title)
+        self.controller.session_loaded.connect(self._on_session_loaded)
+        self.media.relocate_requested.connect(self.relocate_camera)
+        self.resize(1600, 1000)
+        if restore_layout:
+            self._restore_layout()
+        self._update_title()
+        self._on_session_loaded()
+
+    # ---- layout -------------------------------------------------------------------------------------
+    def _build_review(self) -> None:
+        from fshd_studio.gui.media import MediaPanel
+        from fshd_studio.gui.timeline import TimelineWidget
+
+        self.review = QWidget(self)
+        self.review.setObjectName("reviewPage")
+        self.media = MediaPanel(self.controller, self._video_opener, parent=self.review)
+        self.timeline = TimelineWidget(self.controller, self.review)
+        self.timeline.setMinimumHeight(150)
+        self.checklist = ProtocolChecklist(self.controller, self.review)
+        self.segment_info = SegmentInfo(self.controller, self.review)
+        self.checklist.activated.connect(self._show_exercise)
+        side = QWidget(self.review)
+        side.setObjectName("sidePanel")
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(10, 10, 10, 10)
+        side_lay.addWidget(self.checklist, 1)
+        side_lay.addWidget(self.segment_info)
+        self.left_split = QSplitter(Qt.Orientation.Vertical, self.review)
+        self.left_split.addWidget(self.media)
+        self.left_split.addWidget(self.timeline)
+        self.left_split.setStretchFactor(0, 3)
+        self.left_split.setStretchFactor(1, 1)
+        self.left_split.setSizes([640, 240])
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self.review)
+        self.main_split.addWidget(self.left_split)
+        self.main_split.addWidget(side)
+        self.main_split.setStretchFactor(0, 1)
+        self.main_split.setStretchFactor(1, 0)
+        self.main_split.setSizes([1200, 400])
+        lay = QVBoxLayout(self.review)
+        lay.setContentsMargins(6, 6, 6, 0)
+        lay.addWidget(self.main_split)
+
+    def _build_stack(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.review)
+        self.setCentralWidget(self.stack)
+
+    def labelling_workspace(self) -> QWidget:
+        """The Labelling mode, imported on first use; a placeholder when that part is not installed."""
+        if self._labelling is None:
+            try:
+                from fshd_studio.gui.labelling import LabellingWorkspace
+                self._labelling = LabellingWorkspace(parent=self.stack)
+            except Exception as exc:  # absent or broken: the Review mode must still work
+                self._labelling = QLabel(f"The labelling workspace is not available in this build ({exc}).")
+                self._labelling.setObjectName("placeholder")
+                self._labelling.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(self._labelling)
+        return self._labelling
+
+    def set_mode(self, mode: str) -> None:
+        page = self.review if mode == "review" else self.labelling_workspace()
+        self.stack.setCurrentWidget(page)
+        self.actions_by_id["mode_review" if mode == "review" else "mode_labelling"].setChecked(True)
+        review = mode == "review"
+        for menu in ("Playback", "Segment"):
+            self.menus[menu].menuAction().setVisible(review)
+            for a in self.menus[menu].actions():
+                a.setEnabled(review)
+
+    def mode(self) -> str:
+        return "review" if self.stack.currentWidget() is self.review else "labelling"
+
+    # ---- actions ------------------------------------------------------------------------------------
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        m, t, c = self.media, self.timeline, self.controller
+        h: dict[str, Callable[[], object]] = {
+            "open": self.open_dialog, "open_demo": self.open_demo, "save": self.save, "save_as": self.save_as,
+            "import_eaf": self.import_eaf_dialog, "export_eaf": self.export_eaf_dialog,
+            "relocate": self.relocate_dialog, "quit": self.close,
+            "undo": c.undo_stack.undo, "redo": c.undo_stack.redo,
+            "play": m.toggle_play, "loop": m.toggle_loop,
+            "frame_prev": lambda: m.step_frames(-1), "frame_next": lambda: m.step_frames(1),
+            "second_prev": lambda: m.step_seconds(-1.0), "second_next": lambda: m.step_seconds(1.0),
+            "go_start": m.transport.go_to_start, "go_end": m.transport.go_to_end,
+            "faster": m.transport.faster, "slower": m.transport.slower,
+            "offset_prev": lambda: self._nudge_second_camera(-1), "offset_next": lambda: self._nudge_second_camera(1),
+            "mark_in": t.mark_in, "mark_out": t.mark_out, "cancel": t.cancel_pending,
+            "seg_prev": t.previous_segment, "seg_next": t.next_segment,
+            "start_earlier": lambda: t.nudge_start(-1), "start_later": lambda: t.nudge_start(1),
+            "end_earlier": lambda: t.nudge_end(-1), "end_later": lambda: t.nudge_end(1),
+            "confirm": self.confirm_selected, "delete": t.delete_selected,
+            "mode_review": lambda: self.set_mode("review"), "mode_labelling": lambda: self.set_mode("labelling"),
+            "zoom_in": lambda: t.zoom(0.5), "zoom_out": lambda: t.zoom(2.0), "zoom_fit": t.zoom_to_fit,
+            "shortcuts": self.show_shortcuts, "about": self.show_about,
+        }
+        for n in range(1, 10):
+            h[f"exercise_{n}"] = (lambda d=n: t.type_digit(d))
+        h["exercise_10"] = lambda: t.type_digit(0)
+        for n in range(11, 16):
+            h[f"exercise_{n}"] = (lambda e=n: t.assign_exercise(e))
+        return h
+
+    def _build_actions(self) -> None:
+        handlers = self._handlers()
+        self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        last_section: dict[str, str] = {}
+        for s in SHORTCUTS:
+            menu = self.menus[s.menu]
+            if s.menu in last_section and last_section[s.menu] != s.section:
+                menu.addSeparator()
+            last_section[s.menu] = s.section
+            act = QAction(s.text, self)
+            act.setObjectName(f"action_{s.action_id}")
+            act.setShortcuts([QKeySequence(k) for k in s.keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.setStatusTip(s.help)
+            act.setToolTip(f"{s.text.replace('&', '')} ({s.keys[0]})" if s.keys else s.text.replace("&", ""))
+            act.triggered.connect(lambda _checked=False, f=handlers[s.action_id]: f())
+            menu.addAction(act)
+            self.addAction(act)
+            self.actions_by_id[s.action_id] = act
+            if s.action_id == "open":
+                self.recent_menu = menu.addMenu("Open &recent")
+                self.recent_menu.setObjectName("recentMenu")
+        self._wire_undo_actions()
+        self._wire_mode_actions()
+        self.refresh_recent_menu()
+
+    def _wire_undo_actions(self) -> None:
+        stack = self.controller.undo_stack
+        undo_a, redo_a = self.actions_by_id["undo"], self.actions_by_id["redo"]
+        undo_a.setEnabled(stack.canUndo())
+        redo_a.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(undo_a.setEnabled)
+        stack.canRedoChanged.connect(redo_a.setEnabled)
+        stack.undoTextChanged.connect(lambda text: undo_a.setText(f"&Undo {text}".strip()))
+        stack.redoTextChanged.connect(lambda text: redo_a.setText(f"&Redo {text}".strip()))
+
+    def _wire_mode_actions(self) -> None:
+        group = QActionGroup(self)
+        for key in ("mode_review", "mode_labelling"):
+            a = self.actions_by_id[key]
+            a.setCheckable(True)
+            group.addAction(a)
+        self.actions_by_id["mode_review"].setChecked(True)
+        self.actions_by_id["mode_review"].setText("Review")
+        self.actions_by_id["mode_labelling"].setText("Labelling")
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(16, 16))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for key in ("open", "save", None, "import_eaf", "export_eaf", None, "undo", "redo"):
+            if key is None:
+                bar.addSeparator()
+                continue
+            a = self.actions_by_id[key]
+            btn_text = {"open": "Open", "save": "Save", "import_eaf": "Import ELAN", "export_eaf": "Export ELAN",
+                        "undo": "Undo", "redo": "Redo"}[key]
+            tool = QAction(btn_text, bar)
+            tool.setToolTip(a.toolTip())
+            tool.triggered.connect(a.trigger)
+            a.changed.connect(lambda t=tool, src=a: t.setEnabled(src.isEnabled()))
+            tool.setEnabled(a.isEnabled())
+            bar.addAction(tool)
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        self.mode_label = QLabel("Mode", bar)
+        self.mode_label.setObjectName("modeLabel")
+        bar.addWidget(self.mode_label)
+        for key in ("mode_review", "mode_labelling"):
+            bar.addAction(self.actions_by_id[key])
+            bar.widgetForAction(self.actions_by_id[key]).setObjectName(f"modeButton_{key}")
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    # ---- reactions ----------------------------------------------------------------------------------
+    def _on_session_loaded(self) -> None:
+        has = self.controller.session is not None
+        for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate"):
+            self.actions_by_id[key].setEnabled(has)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        c = self.controller
+        name = c.project_path.name if c.project_path else ("Untitled session" if c.session else "")
+        title = f"{name} — FSHD Studio" if name else "FSHD Studio"
+        self.setWindowModified(c.is_dirty())
+        self.setWindowTitle(title.replace(" — ", "[*] — ", 1) if name else title)
+
+    def _show_exercise(self, exercise_id: int) -> None:
+        seg = self.controller.session.segments.get(exercise_id) if self.controller.session else None
+        if seg is not None:
+            self.timeline.ensure_visible(seg.span)
+
+    def _nudge_second_camera(self, frames: int) -> None:
+        ids = self.media.camera_ids()
+        if len(ids) >= 2:
+            self.media.nudge_offset(ids[1], frames)
+
+    def confirm_selected(self) -> None:
+        ex = self.controller.selected()
+        if self.controller.session and ex in self.controller.session.segments:
+            self.controller.set_segment_status(ex, SegmentStatus.CONFIRMED)
+
+    def show_shortcuts(self) -> None:
+        dlg = ShortcutsDialog(self)
+        dlg.setModal(False)
+        dlg.show()
+        self._shortcuts_dialog = dlg
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About FSHD Studio",
+                          f"<b>FSHD Studio</b> {__version__}<br>Segmentation and scoring of facial exercises "
+                          f"for FSHD research.<br><br><b>{RESEARCH_NOTE}.</b>")
+
+    # ---- layout persistence and closing -------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geo, state = self.settings.geometry(), self.settings.state()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+        for name, split in (("main", self.main_split), ("left", self.left_split)):
+            value = self.settings.splitter(name)
+            if value is not None:
+                split.restoreState(value)
+
+    def _save_layout(self) -> None:
+        self.settings.save_layout(self.saveGeometry(), self.saveState(),
+                                  {"main": self.main_split.saveState(), "left": self.left_split.saveState()})
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_keep_changes("Quit"):
+            event.ignore()
+            return
+        self._save_layout()
+        self.settings.sync()
+        self.autosaver.timer.stop()
+        self.media.shutdown()
+        event.accept()
+
+    def open_path(self, path: Path) -> bool:  # convenience for app_main and tests
+        return self.open_project(path)

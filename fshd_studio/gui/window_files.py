@@ -1,0 +1,293 @@
+"""File actions of the main window (a mixin): open, save, save as, recent files, drag and drop, ELAN import
+and export, relocating a missing video, crash recovery and the unsaved-changes question.
+
+"Ask" goes through `self.prompts` (dialogs.Prompts), "do" through the controller and the io layer.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
+from fshd_studio.gui.dialogs import SaveChoice
+
+if TYPE_CHECKING:
+    from fshd_studio.gui.main_window import MainWindow
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".m4v", ".mpg", ".mpeg", ".webm"}
+
+
+def classify_drop(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """(projects, eaf files, videos) among dropped paths; anything else is ignored."""
+    projects = [p for p in paths if p.name.endswith(".fshd.json") or p.name.endswith(".fshd.json.autosave")]
+    eafs = [p for p in paths if p.suffix.lower() == ".eaf"]
+    videos = [p for p in paths if p.suffix.lower() in VIDEO_SUFFIXES]
+    return projects, eafs, videos
+
+
+class FileActions:
+    """Mixed into MainWindow; relies on its controller, settings, prompts, autosaver, timeline, statusBar."""
+
+    # ---- unsaved changes ----------------------------------------------------------------------------
+    def maybe_keep_changes(self: MainWindow, what: str) -> bool:
+        """True when it is fine to drop the current session (saved, discarded, or nothing to lose)."""
+        c = self.controller
+        if c.session is None or not c.is_dirty():
+            return True
+        name = c.project_path.name if c.project_path else "This session"
+        choice = self.prompts.save_changes(name)
+        if choice == SaveChoice.SAVE:
+            return self.save()
+        if choice == SaveChoice.DISCARD:
+            self.autosaver.remove_sidecar()
+            return True
+        return False
+
+    # ---- open ---------------------------------------------------------------------------------------
+    def open_dialog(self: MainWindow) -> None:
+        if not self.maybe_keep_changes("Open"):
+            return
+        path = self.prompts.open_project(self.settings.last_dir())
+        if path is not None:
+            self.open_project(path, asked=True)
+
+    def open_project(self: MainWindow, path: Path, asked: bool = False) -> bool:
+        if not asked and not self.maybe_keep_changes("Open"):
+            return False
+        path = Path(path).absolute()
+        if path.name.endswith(".autosave"):
+            path = path.with_name(path.name.removesuffix(".autosave"))
+        sidecar = pending_recovery(path)
+        if sidecar is not None and self.prompts.recover(path.name, sidecar):
+            missing = self._recover_from(sidecar, path)
+        else:
+            if sidecar is not None:
+                discard_sidecar(path)
+            try:
+                missing = self.controller.open_project(path)
+            except UserError as exc:
+                self.prompts.error("Cannot open project", str(exc))
+                return False
+        self._remember(path)
+        self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        for camera_id in missing:
+            self.relocate_camera(camera_id)
+        return True
+
+    def _recover_from(self: MainWindow, sidecar: Path, project: Path) -> list[str]:
+        from fshd_studio.io.project import load_project
+
+        loaded = load_project(sidecar)
+        self.controller.set_session(loaded.session, project, dirty=True)
+        self.autosaver.autosave_now()  # keep the recovered work safe until it is saved
+        self.statusBar().showMessage(f"Recovered unsaved work from {sidecar.name}; save to keep it", 8000)
+        return list(loaded.missing_videos)
+
+    def open_demo(self: MainWindow) -> None:
+        from fshd_studio.gui.demo_runner import ensure_demo
+
+        if not self.maybe_keep_changes("Open demo"):
+            return
+        try:
+            path = ensure_demo(self)
+        except UserError as exc:
+            self.prompts.error("Demo session", str(exc))
+            return
+        if path is not None:
+            self.open_project(path, asked=True)
+
+    # ---- save ---------------------------------------------------------------------------------------
+    def save(self: MainWindow) -> bool:
+        c = self.controller
+        if c.session is None:
+            return False
+        if c.project_path is None:
+            return self.save_as()
+        try:
+            path = c.save()
+        except (UserError, OSError) as exc:
+            self.prompts.error("Cannot save", f"{exc}\nYour changes are still in the autosave file.")
+            return False
+        self.autosaver.remove_sidecar()
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path.name}", 4000)
+        return True
+
+    def save_as(self: MainWindow) -> bool:
+        c = self.controller
+        if c.session is None:
+            return False
+        suggestion = str(c.project_path or Path(self.settings.last_dir()) / f"{c.session.patient_id or 'session'}"
+                         ".fshd.json")
+        target = self.prompts.save_project_as(suggestion)
+        if target is None:
+            return False
+        old_sidecar = sidecar_for(c.project_path)
+        try:
+            path = c.save(target)
+        except (UserError, OSError) as exc:
+            self.prompts.error("Cannot save", str(exc))
+            return False
+        old_sidecar.unlink(missing_ok=True)
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved as {path.name}", 4000)
+        return True
+
+    # ---- recent files -------------------------------------------------------------------------------
+    def _remember(self: MainWindow, path: Path) -> None:
+        self.settings.add_recent(path)
+        self.settings.set_last_dir(Path(path).parent)
+        self.refresh_recent_menu()
+
+    def refresh_recent_menu(self: MainWindow) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = self.settings.recent_files()
+        for i, p in enumerate(files):
+            act = QAction(f"&{i + 1}  {p.name}", menu)
+            act.setToolTip(str(p))
+            act.setStatusTip(str(p))
+            act.triggered.connect(lambda _c=False, path=p: self.open_project(path))
+            menu.addAction(act)
+        if files:
+            menu.addSeparator()
+            clear = menu.addAction("Clear list")
+            clear.triggered.connect(lambda: (self.settings.clear_recent(), self.refresh_recent_menu()))
+        menu.setEnabled(bool(files))
+
+    # ---- ELAN ---------------------------------------------------------------------------------------
+    def import_eaf_dialog(self: MainWindow) -> None:
+        if self.controller.session is None:
+            return
+        path = self.prompts.open_eaf(self.settings.last_dir())
+        if path is not None:
+            self.import_eaf(path)
+
+    def import_eaf(self: MainWindow, path: Path, tier: str | None = None) -> bool:
+        from fshd_studio.gui import elan_actions as ea
+
+        c = self.controller
+        if c.session is None:
+            self.prompts.error("Import ELAN", "Open a project first; the .eaf's segments are imported into it.")
+            return False
+        try:
+            doc = ea.read_doc(path)
+            if tier is None:
+                candidates = ea.candidate_tiers(doc, c.session)
+                if len(candidates) > 1:
+                    tier = self.prompts.pick_tier(candidates, Path(path))
+                    if tier is None:
+                        return False
+                elif candidates:
+                    tier = candidates[0][0]
+            plan = ea.plan_import(doc, Path(path), c.session, tier)
+        except (UserError, OSError) as exc:
+            self.prompts.error("Cannot import ELAN file", str(exc))
+            return False
+        c.replace_all(plan.segments, plan.offsets, f"Import {Path(path).name}")
+        c.session.linked_eaf = Path(path).absolute()
+        c.session.exercise_tier = plan.tier
+        c.mark_dirty()
+        self._set_other_tiers(doc)
+        note = f"; {len(plan.warnings)} warning(s): {plan.warnings[0]}" if plan.warnings else ""
+        self.statusBar().showMessage(f"Imported {len(plan.segments)} segments from tier {plan.tier}{note}", 8000)
+        return True
+
+    def _set_other_tiers(self: MainWindow, doc: object) -> None:
+        try:
+            from fshd_studio.io.elan import other_tiers
+            self.timeline.set_other_tiers(other_tiers(doc))
+        except Exception as exc:  # the lanes are a nicety; the import itself succeeded
+            self.statusBar().showMessage(f"Other tiers not shown: {exc}", 4000)
+
+    def export_eaf_dialog(self: MainWindow) -> None:
+        c = self.controller
+        if c.session is None:
+            return
+        base = c.project_path or Path(self.settings.last_dir()) / "session.fshd.json"
+        suggestion = str(base.with_name(base.name.removesuffix(".fshd.json") + ".eaf"))
+        path = self.prompts.save_eaf(suggestion)
+        if path is not None:
+            self.export_eaf(path)
+
+    def export_eaf(self: MainWindow, path: Path) -> bool:
+        from fshd_studio.gui import elan_actions as ea
+
+        if self.controller.session is None:
+            return False
+        try:
+            ea.export_eaf(self.controller.session, Path(path))
+        except (UserError, OSError) as exc:
+            self.prompts.error("Cannot export ELAN file", str(exc))
+            return False
+        self.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
+        return True
+
+    # ---- videos -------------------------------------------------------------------------------------
+    def relocate_dialog(self: MainWindow) -> None:
+        c = self.controller
+        if c.session is None:
+            return
+        missing = [cam.id for cam in c.session.cameras if not cam.video.is_file()]
+        ids = missing or [cam.id for cam in c.session.cameras]
+        camera_id = ids[0] if len(ids) == 1 else self.prompts.pick_camera(ids, Path("the new video"))
+        if camera_id:
+            self.relocate_camera(camera_id)
+
+    def relocate_camera(self: MainWindow, camera_id: str) -> bool:
+        c = self.controller
+        if c.session is None:
+            return False
+        cam = c.session.camera(camera_id)
+        new = self.prompts.relocate(cam.label or cam.id, cam.video)
+        if new is None or not Path(new).is_file():
+            if new is not None:
+                self.prompts.error("Relocate video", f"{new} is not a file")
+            self.statusBar().showMessage(f"Camera {cam.label or cam.id}: video still missing", 6000)
+            return False
+        c.relocate_video(camera_id, Path(new))
+        self.statusBar().showMessage(f"Camera {cam.label or cam.id} now uses {Path(new).name}", 6000)
+        return True
+
+    def new_session_from_videos(self: MainWindow, videos: list[Path]) -> None:
+        from fshd_studio.core.session import Camera, Session
+        from fshd_studio.io.protocol_file import load_protocol
+
+        cams = [Camera(f"cam{i + 1}", Path(v).absolute(), 0.0, label=("Left", "Right")[i] if i < 2 else f"cam{i + 1}")
+                for i, v in enumerate(videos[:4])]
+        session = Session("", _dt.date.today().isoformat(), load_protocol("fshd-15", Path.cwd()), cams)
+        self.controller.set_session(session, None, dirty=True)
+        self.statusBar().showMessage("New session from videos; save it to give it a project file", 8000)
+
+    # ---- drag and drop ------------------------------------------------------------------------------
+    def dragEnterEvent(self: MainWindow, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if any(classify_drop(paths)):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self: MainWindow, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.handle_dropped(paths)
+
+    def handle_dropped(self: MainWindow, paths: list[Path]) -> None:
+        projects, eafs, videos = classify_drop(paths)
+        if projects:
+            self.open_project(projects[0])
+        elif videos and self.controller.session is None:
+            self.new_session_from_videos(videos)
+        elif videos:
+            ids = [cam.id for cam in self.controller.session.cameras]
+            for video in videos:
+                camera_id = self.prompts.pick_camera(ids, video)
+                if camera_id:
+                    self.controller.relocate_video(camera_id, video)
+        for eaf in eafs[:1]:
+            self.import_eaf(eaf)
