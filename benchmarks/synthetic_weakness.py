@@ -7,7 +7,8 @@ Clips come from the demo generator (`fshd_studio.demo.render_exercise_clip`, one
 weakness option) when it is importable, else from a built-in cartoon face (`--generator cartoon`).
 Each clip is rendered at SIZE px and 30 fps for 256 frames (the preprocess time grid), then cut like
 preprocess does: the first 8 snippets of 16 frames taken every 2nd frame → uint8 (8, 16, SIZE, SIZE, 3),
-stored as `<session>/<camera>/14.npy` with `labels.csv` (session, patient, camera, class).
+stored in preprocess's on-disk format (`<session>/index.json`, `<session>/14_<camera>/snippets.npy`,
+meta.json with a `synthetic` entry) with `labels.csv` (session, patient, camera, class).
 Classes: weakness none → control, mild → fshd_moderate, strong → fshd_severe (other_nmd is not simulated).
 
     .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 48
@@ -24,11 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from fshd_studio.core.validation import FRAME_STRIDE, SNIPPET_FRAMES, SNIPPETS
-from fshd_studio.io.atomic import atomic_path
+from fshd_studio.preprocess.params import PARAM_VERSION, SCHEMA_VERSION
+from fshd_studio.preprocess.store import ClipOutput, write_clip, write_index
 from fshd_studio.model.dataset import Recording, write_labels
 
 EXERCISE = 14
-WEAKNESS = {"none": 0.0, "mild": 0.45, "strong": 0.9}
+WEAKNESS = {"none": 0.0, "mild": 0.5, "strong": 0.9}
 CLASS_OF = {"none": 3, "mild": 0, "strong": 1}
 CAMERAS = ("A", "B")
 FPS = 30.0
@@ -49,8 +51,9 @@ def cartoon_clip(n_frames: int, size: int, seed: int, weakness: float, weak_side
 
     rng = np.random.default_rng(seed)
     onset, rise, hold = rng.uniform(0.3, 2.0), rng.uniform(0.3, 1.0), rng.uniform(1.5, 4.0)
-    skin = rng.uniform(150, 230, 3)
-    cx, cy, scale = size / 2 + rng.normal(0, size * 0.02), size / 2 + rng.normal(0, size * 0.02), rng.uniform(0.9, 1.05)
+    skin = np.array([200.0, 170.0, 150.0]) * rng.uniform(0.95, 1.05)   # one face, lighting varies a little
+    cx, cy = size / 2 + rng.normal(0, size * 0.01), size / 2 + rng.normal(0, size * 0.01)
+    scale = rng.uniform(0.95, 1.05)
     gain = {"left": 1.0, "right": 1.0}
     gain[weak_side] = 1.0 - weakness
     out = np.empty((n_frames, size, size, 3), np.uint8)
@@ -63,13 +66,13 @@ def cartoon_clip(n_frames: int, size: int, seed: int, weakness: float, weak_side
         for side, sign in (("right", -1), ("left", 1)):       # the patient's right is on the image's left
             bulge = a * gain[side]
             c = (int(cx + sign * s * (0.55 + 0.15 * bulge)), int(cy + s * 0.35))
-            r = max(1, int(s * (0.12 + 0.22 * bulge)))
-            cv2.circle(img, c, r, (skin * (1 - 0.25 * bulge)).tolist(), -1)
+            r = max(1, int(round(s * (0.12 + 0.33 * bulge))))
+            cv2.circle(img, c, r, (skin * (1 - 0.5 * bulge)).tolist(), -1)
             cv2.circle(img, (int(cx + sign * s * 0.4), int(cy - s * 0.3)), max(1, int(s * 0.1)), (30, 30, 30), -1)
         mouth_w = int(s * (0.35 - 0.15 * a))
         cv2.ellipse(img, (int(cx), int(cy + s * 0.7)), (max(1, mouth_w), max(1, int(s * 0.06))), 0, 0, 360,
                     (60, 40, 120), -1)
-        noise = rng.normal(0, 4, img.shape)
+        noise = rng.normal(0, 2, img.shape)
         out[i] = np.clip(img + noise, 0, 255).astype(np.uint8)
     return out
 
@@ -82,6 +85,15 @@ def render(generator: str, size: int, seed: int, weakness: str, side: str) -> np
     return cartoon_clip(GRID, size, seed, WEAKNESS[weakness], side)
 
 
+def write_store_clip(session_out: Path, camera: str, arr: np.ndarray, synthetic: dict[str, str]) -> dict:
+    """One exercise × camera in preprocess's on-disk format (fshd_studio.preprocess.store, schema 1)."""
+    meta = {"schema_version": SCHEMA_VERSION, "param_version": PARAM_VERSION, "exercise_id": EXERCISE,
+            "camera_id": camera, "usable": True, "reason": None, "short": False, "synthetic": synthetic}
+    folder = write_clip(session_out, ClipOutput(EXERCISE, camera, meta, snippets=arr))
+    return {"exercise_id": EXERCISE, "camera_id": camera, "folder": folder.name, "usable": True, "reason": None,
+            "cache_key": None}
+
+
 def make_dataset(out: Path, patients: int, size: int, seed: int, generator: str) -> list[Recording]:
     rng = np.random.default_rng(seed)
     levels = list(WEAKNESS)
@@ -89,14 +101,13 @@ def make_dataset(out: Path, patients: int, size: int, seed: int, generator: str)
     for p in range(patients):
         weakness = levels[p % len(levels)]
         side = str(rng.choice(["left", "right"]))
-        for cam_i, cam in enumerate(CAMERAS):
+        entries = []
+        for cam in CAMERAS:
             clip = render(generator, size, int(rng.integers(1 << 30)), weakness, side)
-            path = out / f"s{p:03d}" / cam / f"{EXERCISE:02d}.npy"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path) as tmp:
-                with open(tmp, "wb") as fh:
-                    np.save(fh, snippets(clip), allow_pickle=False)
+            entries.append(write_store_clip(out / f"s{p:03d}", cam, snippets(clip),
+                                            {"weakness": weakness, "weak_side": side, "generator": generator}))
             recs.append(Recording(f"s{p:03d}", f"p{p:03d}", cam, CLASS_OF[weakness]))
+        write_index(out / f"s{p:03d}", entries)
         print(f'{{"stage": "render", "done": {p + 1}, "total": {patients}}}', file=sys.stderr, flush=True)
     write_labels(out / "labels.csv", recs)
     return recs

@@ -1,16 +1,61 @@
-"""`fshd-studio infer` (placeholder until its issue lands)."""
+"""`fshd-studio infer PROJECT [--model DIR] [--device auto/cpu/cuda] --json OUT`."""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
-from fshd_studio.commands.common import not_available
+from fshd_studio.commands.common import existing_file, print_json, print_progress
+from fshd_studio.core.errors import UserError
+
+DEFAULT_MODEL = "demo-synthetic"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("infer", help="(not available yet)")
+    p = sub.add_parser("infer", help="run the model on a session: per exercise × camera scores and the vote",
+                       description="Preprocesses the session (or reads --preprocessed) and runs a model folder. "
+                       "Research use only, not for diagnosis.")
+    p.add_argument("project", help="the session's .fshd.json file")
+    p.add_argument("--model", help=f"model folder (default: the bundled models/{DEFAULT_MODEL}, synthetic)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--json", required=True, help="where to write the results")
+    p.add_argument("--preprocessed", help="preprocess output folder to use/refresh (default: a temporary one)")
+    p.add_argument("--exercise", type=int, action="append", metavar="N", help="only this exercise (repeatable)")
+    p.add_argument("--batch-size", type=int, default=4)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return not_available("infer")
+    from fshd_studio.io.project import load_project
+    from fshd_studio.io.resources import models_dir
+
+    project = existing_file(args.project, "project file")
+    model_dir = Path(args.model) if args.model else models_dir() / DEFAULT_MODEL
+    if not model_dir.is_dir():
+        raise UserError(f"model folder {model_dir} does not exist; give --model DIR")
+    session = load_project(project).session
+    if args.preprocessed:
+        return _infer(session, Path(args.preprocessed), model_dir, args)
+    with tempfile.TemporaryDirectory(prefix="fshd-infer-") as tmp:
+        return _infer(session, Path(tmp), model_dir, args)
+
+
+def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int:
+    from fshd_studio.inference.inputs import inputs_from_preprocessed, unusable_from_preprocessed, vote_per_camera
+    from fshd_studio.inference.run import run_inference
+    from fshd_studio.io.atomic import atomic_write_json
+    from fshd_studio.model.checkpoint import read_card
+    from fshd_studio.preprocess import preprocess_session
+
+    card = read_card(model_dir)
+    preprocess_session(session, pre, report=print_progress, exercises=args.exercise)
+    results = list(run_inference(inputs_from_preprocessed(pre, args.exercise), model_dir, device=args.device,
+                                 batch_size=args.batch_size, report=print_progress))
+    doc = {"schema_version": 1, "model_id": card.model_id, "model_trained_on": card.trained_on,
+           "model_synthetic": card.synthetic, "disclaimer": card.intended_use,
+           "results": [r.to_dict() for r in results], "vote": vote_per_camera(results),
+           "unusable": unusable_from_preprocessed(pre)}
+    atomic_write_json(Path(args.json), doc)
+    print_json({"json": args.json, "clips": len(results), "vote": doc["vote"], "disclaimer": card.intended_use})
+    return 0

@@ -35,11 +35,43 @@ def exercises_arg(text: str) -> list[int] | None:
     return ids
 
 
-def dataset_reader():
-    """The reader of preprocessed arrays: `<session>/<camera>/<exercise:02d>.npy` (model.dataset.NpyReader)."""
-    from fshd_studio.model.dataset import NpyReader
+class SessionReader:
+    """Reads a dataset's session folders: preprocess output (index.json + `<ex>_<camera>/snippets.npy`, see
+    fshd_studio.preprocess.store) or the plain layout `<camera>/<ex:02d>.npy` (model.dataset.NpyReader)."""
 
-    return NpyReader()
+    def __init__(self) -> None:
+        from fshd_studio.model.dataset import NpyReader
+
+        self._npy = NpyReader()
+        self._cache: dict[Path, dict[tuple[str, int], object]] = {}
+
+    def _store(self, session_dir: Path) -> dict[tuple[str, int], object] | None:
+        if not (session_dir / "index.json").is_file():
+            return None
+        if session_dir not in self._cache:
+            from fshd_studio.preprocess.store import load_preprocessed
+
+            self._cache[session_dir] = {(c.camera_id, c.exercise_id): c for c in load_preprocessed(session_dir)
+                                        if c.usable}
+        return self._cache[session_dir]
+
+    def exercises(self, session_dir: Path, camera: str) -> list[int]:
+        store = self._store(session_dir)
+        if store is None:
+            return self._npy.exercises(session_dir, camera)
+        return sorted(ex for cam, ex in store if cam == camera)
+
+    def read(self, session_dir: Path, camera: str, exercise: int):
+        import numpy as np
+
+        store = self._store(session_dir)
+        if store is None:
+            return self._npy.read(session_dir, camera, exercise)
+        return np.asarray(store[(camera, exercise)].snippets())  # type: ignore[attr-defined]
+
+
+def dataset_reader() -> SessionReader:
+    return SessionReader()
 
 
 def dataset_paths(data: str, labels: str | None) -> tuple[Path, Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,7 +30,8 @@ SPLIT_FILE = "split.json"
 class TrainOptions:
     epochs: int = 20
     batch_size: int = 4
-    lr: float = 3e-4
+    lr: float = 3e-4                               # peak; linear warm-up then cosine decay, per step
+    warmup_epochs: int = 1
     weight_decay: float = 0.05
     seed: int = 0
     exercises: tuple[int, ...] | None = (14,)    # None = all exercises
@@ -88,7 +90,7 @@ def train(root: Path, labels_csv: Path, out: Path, cfg: ModelConfig, opts: Train
     save_split(out / SPLIT_FILE, split)
     rng = np.random.default_rng(opts.seed + first)
     for epoch in range(first, opts.epochs):
-        loss = _epoch(model, optimizer, scaler, root, reader, train_s, opts, rng, device, use_amp, cancel)
+        loss = _epoch(model, optimizer, scaler, root, reader, train_s, opts, rng, device, use_amp, cancel, epoch)
         val = _val_accuracy(model, root, reader, val_s, opts, device)
         result.history.append({"epoch": epoch, "loss": round(loss, 5), "val_accuracy": round(val, 5)})
         if val > result.best_val_accuracy:
@@ -104,12 +106,15 @@ def train(root: Path, labels_csv: Path, out: Path, cfg: ModelConfig, opts: Train
 
 def _epoch(model: FSHDModel, optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler, root: Path,
            reader: ClipReader, samples: list[Sample], opts: TrainOptions, rng: np.random.Generator,
-           device: torch.device, use_amp: bool, cancel: threading.Event | None) -> float:
+           device: torch.device, use_amp: bool, cancel: threading.Event | None, epoch: int) -> float:
     model.train()
     order = rng.permutation(len(samples))
     losses = []
-    for i in range(0, len(order), opts.batch_size):
+    steps = -(-len(order) // opts.batch_size)
+    for k, i in enumerate(range(0, len(order), opts.batch_size)):
         check_cancel(cancel)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(opts, epoch + k / steps)
         clips, labels = load_batch(root, reader, [samples[j] for j in order[i:i + opts.batch_size]])
         clips, labels = clips.to(device, non_blocking=True), labels.to(device)
         with torch.autocast(device.type, dtype=torch.float16, enabled=use_amp):
@@ -120,6 +125,15 @@ def _epoch(model: FSHDModel, optimizer: torch.optim.Optimizer, scaler: torch.amp
         scaler.update()
         losses.append(float(loss.detach()))
     return float(np.mean(losses))
+
+
+def learning_rate(opts: TrainOptions, epoch: float) -> float:
+    """Linear warm-up over `warmup_epochs`, then cosine decay to 0 at the last epoch (a function of the
+    position only, so a resumed run continues on the same curve)."""
+    if epoch < opts.warmup_epochs:
+        return opts.lr * (epoch + 1e-3) / opts.warmup_epochs
+    span = max(1e-9, opts.epochs - opts.warmup_epochs)
+    return opts.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, (epoch - opts.warmup_epochs) / span)))
 
 
 def _val_accuracy(model: FSHDModel, root: Path, reader: ClipReader, samples: list[Sample], opts: TrainOptions,

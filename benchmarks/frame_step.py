@@ -1,0 +1,168 @@
+"""Media-view benchmarks; prints one JSON line per measurement.
+
+frame_step: latency of one frame step with two synced cameras — from `step_frames(1)` to both cameras'
+frames painted — divided by the raw decode of one frame of the same file (`VideoReader.frame(i)` for
+consecutive i, on one thread, no Qt). Goal: ratio ≤ 1.2.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/frame_step.py [--video FILE] [--steps 60]
+
+Both cameras read the same file (camera B 2 frames later), each on its own FrameLoader thread. Default
+file: the shared HEVC variable-frame-rate 960×540 .mov. Three variants are printed:
+  paced                a step every --pace-ms (a held arrow key): the latency a user sees  → "ratio"
+  back_to_back         the next step as soon as both frames are painted: throughput when CPU-bound
+  paced_no_read_ahead  paced, with the loader's read-ahead switched off: decode on the critical path
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_VIDEO = REPO.parent / "shared" / "data" / "external" / "video" / "pyfeat_noface_face.mov"
+
+
+def raw_decode_ms(video: Path, start: int, steps: int) -> list[float]:
+    """Per-frame time of VideoReader.frame(i) for i = start+1 … start+steps (after a warm-up seek)."""
+    from fshd_studio.io.video import open_video
+
+    reader = open_video(video)
+    reader.frame(start)
+    times = []
+    for i in range(start + 1, start + 1 + steps):
+        t0 = time.perf_counter()
+        reader.frame(i)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    close = getattr(reader, "close", None)
+    if callable(close):
+        close()
+    return times
+
+
+def _stand_in_controller(video: Path, offset_b_ms: float):
+    """The playhead part of SessionController, enough to drive the media panel."""
+    from PySide6.QtCore import QObject, Signal
+
+    from fshd_studio.core.session import Camera, Session
+    from fshd_studio.io.protocol_file import load_protocol
+    from fshd_studio.io.video import open_video
+
+    class Controller(QObject):
+        session_loaded, segment_changed, offset_changed = Signal(), Signal(int), Signal(str)
+        playhead_moved, selection_changed = Signal(float), Signal(int)
+
+        def __init__(self) -> None:
+            super().__init__()
+            cams = [Camera("A", video, 0.0, "A"), Camera("B", video, offset_b_ms, "B")]
+            self.session = Session("bench", "2026-01-01", load_protocol("fshd-15", REPO), cams)
+            self._tb = open_video(video).timebase
+            self._ms = 0.0
+
+        def timebase(self, _camera_id: str):
+            return self._tb
+
+        def session_range_ms(self) -> tuple[float, float]:
+            return 0.0, self._tb.duration_ms
+
+        def playhead_ms(self) -> float:
+            return self._ms
+
+        def set_playhead(self, ms: float) -> None:
+            self._ms = ms
+            self.playhead_moved.emit(ms)
+
+        def selected(self) -> int:
+            return -1
+
+    return Controller()
+
+
+def frame_step_ms(video: Path, start: int, steps: int, pace_ms: int) -> list[float]:
+    """Per-step latency: step_frames(1) → both CameraViews have painted their new frame.
+
+    pace_ms = 0 steps again as soon as both frames are painted (throughput under saturation); pace_ms > 0
+    waits that long between steps, like a held arrow key (latency as the user sees it).
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fshd_studio.gui.media import MediaPanel
+
+    app = QApplication.instance() or QApplication([])
+    probe = _stand_in_controller(video, 0.0)
+    ctl = _stand_in_controller(video, 2 * probe.timebase("A").frame_period_ms)
+    panel = MediaPanel(ctl)
+    panel.resize(1280, 520)
+    panel.show()
+    painted: dict[str, int] = {}
+    loop = QEventLoop()
+
+    def on_painted(cam: str, index: int) -> None:
+        painted[cam] = index
+        if len(painted) == 2:
+            loop.quit()
+
+    def wait(ms: int) -> None:
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    for view in panel.views.values():
+        view.frame_painted.connect(on_painted)
+    timeout = QTimer(singleShot=True, interval=10_000)
+    timeout.timeout.connect(loop.quit)
+    ctl.set_playhead(ctl.timebase("A").time_of(start))
+    loop.exec()
+    times = []
+    for _ in range(steps):
+        if pace_ms:
+            wait(pace_ms)
+        painted.clear()
+        t0 = time.perf_counter()
+        panel.step_frames(1)
+        if len(painted) < 2:
+            timeout.start()
+            loop.exec()
+            timeout.stop()
+        times.append((time.perf_counter() - t0) * 1000.0)
+        if len(painted) != 2:
+            raise RuntimeError("a camera did not paint its frame within 10 s")
+    panel.shutdown()
+    app.sendPostedEvents()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--video", type=Path, default=DEFAULT_VIDEO)
+    ap.add_argument("--steps", type=int, default=60)
+    ap.add_argument("--start", type=int, default=30)
+    ap.add_argument("--pace-ms", type=int, default=40, help="pause between paced steps (a held arrow key)")
+    args = ap.parse_args(argv)
+    if not args.video.is_file():
+        print(f"error: video {args.video} not found; pass --video FILE", file=sys.stderr)
+        return 2
+    from fshd_studio.gui.media import frame_loader
+
+    raw = statistics.median(raw_decode_ms(args.video, args.start, args.steps))
+    result = {"benchmark": "frame_step", "video": args.video.name, "steps": args.steps, "cameras": 2,
+              "raw_decode_ms_median": round(raw, 3)}
+    variants = [("paced", args.pace_ms, frame_loader.READ_AHEAD), ("back_to_back", 0, frame_loader.READ_AHEAD),
+                ("paced_no_read_ahead", args.pace_ms, 0)]
+    for name, pace, ahead in variants:
+        frame_loader.READ_AHEAD = ahead
+        step = statistics.median(frame_step_ms(args.video, args.start, args.steps, pace))
+        result[f"{name}_step_ms_median"] = round(step, 3)
+        result[f"{name}_ratio"] = round(step / raw, 3)
+    result |= {"ratio": result["paced_ratio"], "goal": 1.2, "pace_ms": args.pace_ms, "cpu_count": os.cpu_count()}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
