@@ -71,9 +71,15 @@ class SessionController(QObject):
         self._selected = -1
         self._extra_dirty = False  # changes outside the undo stack (relocated video, recovered autosave)
         self._dirty = False
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_dirty())
-        self.segment_changed.connect(lambda _id: self._recompute_findings())
-        self.offset_changed.connect(lambda _cid: self._recompute_findings())
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.segment_changed.connect(self._on_model_changed)
+        self.offset_changed.connect(self._on_model_changed)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._update_dirty()
+
+    def _on_model_changed(self, *_args: object) -> None:
+        self._recompute_findings()
 
     # ---- loading and saving -------------------------------------------------------------------------
     def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False) -> None:

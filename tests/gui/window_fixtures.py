@@ -50,8 +50,8 @@ def make_project(folder: Path) -> Path:
         cameras=[Camera("left", left, 0.0, "Left"), Camera("right", right, OFFSET_MS, "Right")],
         segments={
             1: Segment(1, Span(1000.0, 12000.0), SegmentStatus.CONFIRMED),
-            2: Segment(2, Span(12500.0, 15000.0)),  # 2.5 s: too short for 256 frames
-            3: Segment(3, Span(15500.0, 20000.0)),
+            2: Segment(2, Span(12520.0, 15000.0)),  # 2.5 s: too short for 256 frames
+            3: Segment(3, Span(15520.0, 20000.0)),
             4: Segment(4, Span(19000.0, 23000.0)),  # overlaps 3
         },
     )
@@ -75,3 +75,118 @@ def window_project(window_project_src: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "visit.fshd.json"
     shutil.copy(window_project_src, dst)
     return dst
+
+
+class ScriptedPrompts:
+    """Stands in for dialogs.Prompts: answers from attributes, every question logged."""
+
+    def __init__(self) -> None:
+        from fshd_studio.gui.dialogs import SaveChoice
+
+        self.asked: list[tuple[str, tuple]] = []
+        self.save_choice = SaveChoice.CANCEL
+        self.recover_answer = True
+        self.relocate_to: Path | None = None
+        self.tier: str | None = None
+        self.camera: str | None = None
+        self.open_path: Path | None = None
+        self.save_path: Path | None = None
+
+    def _log(self, name: str, *args) -> None:
+        self.asked.append((name, args))
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.asked]
+
+    def open_project(self, *a):
+        self._log("open_project", *a)
+        return self.open_path
+
+    def save_project_as(self, *a):
+        self._log("save_project_as", *a)
+        return self.save_path
+
+    def open_eaf(self, *a):
+        self._log("open_eaf", *a)
+        return self.open_path
+
+    def save_eaf(self, *a):
+        self._log("save_eaf", *a)
+        return self.save_path
+
+    def save_changes(self, *a):
+        self._log("save_changes", *a)
+        return self.save_choice
+
+    def recover(self, *a):
+        self._log("recover", *a)
+        return self.recover_answer
+
+    def relocate(self, *a):
+        self._log("relocate", *a)
+        return self.relocate_to
+
+    def pick_camera(self, *a):
+        self._log("pick_camera", *a)
+        return self.camera
+
+    def pick_tier(self, candidates, eaf):
+        self._log("pick_tier", candidates, eaf)
+        return self.tier
+
+    def error(self, *a):
+        self._log("error", *a)
+
+    def info(self, *a):
+        self._log("info", *a)
+
+
+@pytest.fixture
+def app_settings(tmp_path, monkeypatch):
+    """QSettings and QStandardPaths pointed at tmp folders (never the user's own)."""
+    from PySide6.QtCore import QStandardPaths
+
+    from fshd_studio.gui.settings import ENV_DIR
+
+    folder = tmp_path / "settings"
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    QStandardPaths.setTestModeEnabled(True)
+    return folder
+
+
+def wait_frames(qtbot, window, timeout: int = 10000) -> None:
+    """Until both camera views show the frame the playhead asks for."""
+    def painted() -> bool:
+        views = window.media.views
+        return bool(views) and all(v.shown_index is not None and v.shown_index == v.wanted_index
+                                   for v in views.values())
+    qtbot.waitUntil(painted, timeout=timeout)
+
+
+def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
+    from fshd_studio.gui.main_window import MainWindow
+    from tests.gui.media_doubles import reader_for
+
+    w = MainWindow(autosave_s=autosave_s, restore_layout=False, video_opener=reader_for)
+    w.prompts = ScriptedPrompts()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    if project is not None:
+        assert w.open_project(project)
+        if all(c.video.is_file() for c in w.controller.session.cameras):
+            wait_frames(qtbot, w)
+    return w
+
+
+@pytest.fixture
+def main_window(qtbot, window_project, app_settings):
+    w = open_window(qtbot, window_project)
+    yield w
+    from fshd_studio.gui.dialogs import SaveChoice
+
+    w.prompts.save_choice = SaveChoice.DISCARD  # tear-down closes the window without a question
+    w.close()
