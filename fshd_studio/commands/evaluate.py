@@ -21,6 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", required=True, help="where to write the metrics JSON")
+    p.add_argument("--update-card", action="store_true",
+                   help="also store these metrics (with their intervals) in the model's model_card.json")
     p.add_argument("--table", help="also write the readable table to this file (it is printed on stdout)")
     p.set_defaults(func=run)
 
@@ -36,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
                       n_boot=args.bootstrap, seed=args.seed, report=print_progress)
     text = table(result)
     atomic_write_json(Path(args.json), result)
+    if args.update_card:
+        from fshd_studio.model.checkpoint import update_card_metrics
+
+        update_card_metrics(Path(args.model), {"data": str(root), "labels": str(csv_path), **result})
     if args.table:
         atomic_write_text(Path(args.table), text)
     print(text, end="")

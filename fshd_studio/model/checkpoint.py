@@ -28,8 +28,8 @@ INTENDED_USE = "Research use only. Not a medical device; not for diagnosis or tr
 
 @dataclass
 class ModelCard:
+    trained_on: str                              # the card's first line: what the data were
     model_id: str
-    trained_on: str                              # the first thing a reader sees: what the data were
     synthetic: bool
     intended_use: str = INTENDED_USE
     date: str = ""
@@ -154,6 +154,13 @@ def load_encoder_weights(model: FSHDModel, folder: Path) -> int:
         state = {k: v for k, v in state.items() if not k.startswith("layernorm.")}
     model.encoder.load_state_dict(state, strict=False)
     return len(state)
+
+
+def update_card_metrics(folder: Path, metrics: dict[str, Any]) -> None:
+    """Store an evaluation (point estimates + 95 % intervals) in the folder's model card."""
+    card = read_card(folder)
+    card.metrics = metrics
+    atomic_write_json(Path(folder) / CARD_FILE, asdict(card))
 
 
 def model_size_bytes(folder: Path) -> int:
