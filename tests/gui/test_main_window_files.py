@@ -1,0 +1,179 @@
+"""File side of the main window: save / save as, recent files and QSettings, autosave and crash recovery,
+the unsaved-changes question, a missing video, drag and drop, ELAN import/export."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from fshd_studio.core.session import Span
+from fshd_studio.gui.autosave import sidecar_for
+from fshd_studio.gui.dialogs import SaveChoice
+from fshd_studio.gui.settings import AppSettings
+from fshd_studio.io.project import load_project
+from tests.gui.window_fixtures import open_window, wait_frames
+from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
+
+
+def edit(w) -> None:
+    w.controller.create_segment(9, Span(4000.0, 9000.0))
+
+
+def test_save_writes_the_project_and_clears_dirty(main_window, window_project) -> None:
+    w = main_window
+    edit(w)
+    assert w.controller.is_dirty()
+    w.actions_by_id["save"].trigger()
+    assert not w.controller.is_dirty() and not w.isWindowModified()
+    assert load_project(window_project).session.segments[9].span == Span(4000.0, 9000.0)
+    assert "Saved" in w.status.dirty.text()
+
+
+def test_save_as_then_recent_files_persist(main_window, tmp_path) -> None:
+    w = main_window
+    edit(w)
+    target = tmp_path / "other" / "copy.fshd.json"
+    target.parent.mkdir()
+    w.prompts.save_path = target
+    w.actions_by_id["save_as"].trigger()
+    assert w.controller.project_path == target and target.is_file()
+    reloaded = load_project(target)
+    assert reloaded.missing_videos == []  # video paths rewritten relative to the new folder
+    assert AppSettings().recent_files()[0] == target  # a fresh QSettings reads what the window stored
+    assert w.recent_menu.actions()[0].toolTip() == str(target)
+    assert w.windowTitle().startswith("copy.fshd.json")
+
+
+def test_autosave_then_recovery_after_a_crash(qtbot, main_window, window_project) -> None:
+    w = main_window
+    side = sidecar_for(window_project)
+    assert not side.exists()
+    edit(w)
+    qtbot.waitUntil(side.exists, timeout=3000)  # the window autosaves every 0.2 s in tests
+    assert 9 in {s["exercise_id"] for s in json.loads(side.read_text())["segments"]}
+    assert load_project(window_project).session.segments.get(9) is None  # the project itself untouched
+    # crash: the window is gone without closeEvent; a new window opens the same project
+    w.autosaver.timer.stop()
+    w2 = open_window(qtbot, None)
+    w2.prompts.recover_answer = True
+    assert w2.open_project(window_project)
+    assert "recover" in w2.prompts.names()
+    assert w2.controller.session.segments[9].span == Span(4000.0, 9000.0)
+    assert w2.controller.is_dirty() and w2.controller.project_path == window_project
+    w2.actions_by_id["save"].trigger()
+    assert not side.exists()  # a clean save removes the sidecar
+    assert load_project(window_project).session.segments[9].span == Span(4000.0, 9000.0)
+    w.controller.undo_stack.setClean()
+    w.prompts.save_choice = SaveChoice.DISCARD
+    w2.close()
+
+
+def test_declining_recovery_discards_the_sidecar(qtbot, app_settings, window_project) -> None:
+    side = sidecar_for(window_project)
+    data = json.loads(window_project.read_text())
+    data["segments"] = []
+    side.write_text(json.dumps(data))
+    future = time.time() + 5
+    os.utime(side, (future, future))
+    w = open_window(qtbot, None)
+    w.prompts.recover_answer = False
+    assert w.open_project(window_project)
+    assert len(w.controller.session.segments) == 4 and not side.exists()
+    w.close()
+
+
+def test_stale_sidecar_older_than_the_project_is_not_offered(qtbot, app_settings, window_project) -> None:
+    side = sidecar_for(window_project)
+    side.write_text(window_project.read_text())
+    past = time.time() - 100
+    os.utime(side, (past, past))
+    w = open_window(qtbot, window_project)
+    assert "recover" not in w.prompts.names()
+    w.close()
+
+
+def test_quit_with_unsaved_changes_asks(qtbot, main_window, window_project) -> None:
+    w = main_window
+    edit(w)
+    w.autosaver.autosave_now()
+    w.prompts.save_choice = SaveChoice.CANCEL
+    w.close()
+    assert w.isVisible() and w.prompts.names().count("save_changes") == 1
+    w.prompts.save_choice = SaveChoice.SAVE
+    assert w.close()
+    assert not w.isVisible()
+    assert load_project(window_project).session.segments[9].span == Span(4000.0, 9000.0)
+    assert not sidecar_for(window_project).exists()
+
+
+def test_quit_and_discard_removes_the_sidecar(qtbot, main_window, window_project) -> None:
+    w = main_window
+    edit(w)
+    w.autosaver.autosave_now()
+    assert sidecar_for(window_project).exists()
+    w.prompts.save_choice = SaveChoice.DISCARD
+    assert w.close()
+    assert not sidecar_for(window_project).exists()
+    assert 9 not in load_project(window_project).session.segments
+
+
+def test_missing_video_opens_and_asks_to_relocate(qtbot, app_settings, window_project, tmp_path) -> None:
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (window_project.parent / "right.mp4").rename(moved / "right.mp4")
+    w = open_window(qtbot, None)
+    w.prompts.relocate_to = moved / "right.mp4"
+    assert w.open_project(window_project)
+    assert [n for n in w.prompts.names() if n == "relocate"] == ["relocate"]
+    c = w.controller
+    assert c.session.camera("right").video == moved / "right.mp4" and c.is_dirty()
+    wait_frames(qtbot, w)
+    assert w.media.views["right"].shown_index == 12
+    w.prompts.save_choice = SaveChoice.DISCARD
+    w.close()
+
+
+def test_missing_video_declined_still_opens(qtbot, app_settings, window_project) -> None:
+    (window_project.parent / "right.mp4").unlink()
+    w = open_window(qtbot, None)
+    w.prompts.relocate_to = None
+    assert w.open_project(window_project)
+    c = w.controller
+    assert c.session is not None and c.timebase("right") is None
+    assert any(f.kind.value == "video_missing" for f in c.findings())
+    assert c.timebase("left") is not None
+    w.close()
+
+
+def test_bad_project_shows_an_error(qtbot, app_settings, tmp_path) -> None:
+    bad = tmp_path / "broken.fshd.json"
+    bad.write_text('{"schema_version": 2, "cameras": [')
+    w = open_window(qtbot, None)
+    assert not w.open_project(bad)
+    (name, args), = [a for a in w.prompts.asked if a[0] == "error"]
+    assert "broken.fshd.json" in args[1] and w.controller.session is None
+    w.close()
+
+
+def test_drop_videos_makes_a_new_session_and_a_project_opens(qtbot, app_settings, window_project) -> None:
+    w = open_window(qtbot, None)
+    w.handle_dropped([window_project.parent / "left.mp4", window_project.parent / "right.mp4",
+                      Path("/tmp/notes.txt")])
+    c = w.controller
+    assert [cam.id for cam in c.session.cameras] == ["cam1", "cam2"] and c.project_path is None
+    assert w.windowTitle().startswith("Untitled session")
+    w.prompts.save_choice = SaveChoice.DISCARD
+    w.handle_dropped([window_project])
+    assert c.project_path == window_project and len(c.session.segments) == 4
+    w.close()
+
+
+def test_settings_go_to_the_test_folder(app_settings) -> None:
+    s = AppSettings()
+    s.add_recent(Path("/x/a.fshd.json"))
+    s.sync()
+    assert Path(s.q.fileName()).is_relative_to(app_settings)
