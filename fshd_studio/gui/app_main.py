@@ -38,13 +38,15 @@ def wait_for_frames(window, timeout_ms: int = FRAME_WAIT_MS) -> bool:
     """Block (in an event loop, bounded) until every camera with a readable video has painted a frame."""
     views = getattr(window.media, "views", {})
     pending = {cid for cid, v in views.items()
-               if window.controller.timebase(cid) is not None and v.shown_index is None}
+               if window.controller.timebase(cid) is not None
+               and (v.shown_index is None or v.shown_index != v.wanted_index)}
     if not pending:
         return True
     loop = QEventLoop()
 
-    def painted(camera_id: str, _index: int) -> None:
-        pending.discard(camera_id)
+    def painted(camera_id: str, index: int) -> None:
+        if index == views[camera_id].wanted_index:
+            pending.discard(camera_id)
         if not pending:
             loop.quit()
 
@@ -63,6 +65,7 @@ def wait_for_frames(window, timeout_ms: int = FRAME_WAIT_MS) -> bool:
 def render_screenshot(window, out: Path) -> bool:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
+    window.statusBar().clearMessage()
     ok = wait_for_frames(window)
     QApplication.sendPostedEvents()
     image = window.grab()

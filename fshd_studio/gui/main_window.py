@@ -21,7 +21,7 @@ from fshd_studio.gui.autosave import Autosaver
 from fshd_studio.gui.checklist import ProtocolChecklist
 from fshd_studio.gui.controller import SessionController
 from fshd_studio.gui.dialogs import Prompts, ShortcutsDialog
-from fshd_studio.gui.segment_info import SegmentInfo
+from fshd_studio.gui.segment_info import SegmentInfo, SessionSummary
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.gui.shortcuts import MENUS, SHORTCUTS
 from fshd_studio.gui.status import StatusLine
@@ -73,6 +73,7 @@ class MainWindow(FileActions, QMainWindow):
         self.timeline.setMinimumHeight(150)
         self.checklist = ProtocolChecklist(self.controller, self.review)
         self.segment_info = SegmentInfo(self.controller, self.review)
+        self.session_summary = SessionSummary(self.controller, self.review)
         self.checklist.activated.connect(self._show_exercise)
         side = QWidget(self.review)
         side.setObjectName("sidePanel")
@@ -80,6 +81,7 @@ class MainWindow(FileActions, QMainWindow):
         side_lay.setContentsMargins(10, 10, 10, 10)
         side_lay.addWidget(self.checklist, 1)
         side_lay.addWidget(self.segment_info)
+        side_lay.addWidget(self.session_summary)
         self.left_split = QSplitter(Qt.Orientation.Vertical, self.review)
         self.left_split.addWidget(self.media)
         self.left_split.addWidget(self.timeline)

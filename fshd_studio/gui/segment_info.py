@@ -52,3 +52,45 @@ class SegmentInfo(QFrame):
         else:
             self.span.setText(f"{format_ms(seg.span.start_ms)} → {format_ms(seg.span.end_ms)}  "
                               f"({seg.span.duration_ms / 1000.0:.2f} s) · {seg.status.value}")
+
+
+class SessionSummary(QFrame):
+    """Patient, visit, and per camera: frame rate, length, sync offset; plus session-level findings."""
+
+    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionSummary")
+        self.controller = controller
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 8, 0, 4)
+        lay.setSpacing(2)
+        self.heading = QLabel("Session", self)
+        self.heading.setObjectName("summaryHeading")
+        self.body = QLabel("", self)
+        self.body.setObjectName("summaryBody")
+        self.body.setWordWrap(True)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.body)
+        controller.session_loaded.connect(self.refresh)
+        controller.offset_changed.connect(lambda _c: self.refresh())
+        controller.findings_changed.connect(self.refresh)
+        self.refresh()
+
+    def lines(self) -> list[str]:
+        c = self.controller
+        s = c.session
+        if s is None:
+            return ["No session open."]
+        out = [f"Patient {s.patient_id or '—'} · visit {s.visit_date or '—'} · protocol {s.protocol.name}"]
+        for cam in s.cameras:
+            tb = c.timebase(cam.id)
+            if tb is None:
+                out.append(f"⚠ {cam.label or cam.id}: video missing ({cam.video.name})")
+                continue
+            vfr = " VFR" if tb.is_variable else ""
+            out.append(f"{cam.label or cam.id}: {cam.video.name} · {tb.fps:.2f} fps{vfr} · "
+                       f"{format_ms(tb.duration_ms)} · offset {cam.offset_ms:+.0f} ms")
+        return out
+
+    def refresh(self) -> None:
+        self.body.setText("\n".join(self.lines()))

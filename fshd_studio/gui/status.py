@@ -37,7 +37,7 @@ class StatusLine:
     def _label(self, name: str) -> QLabel:
         lab = QLabel("", self.bar)
         lab.setObjectName(name)
-        self.bar.addWidget(lab)
+        self.bar.addPermanentWidget(lab)  # permanent: temporary messages never hide them
         return lab
 
     def refresh(self) -> None:
