@@ -14,13 +14,14 @@ Classes: weakness none → control, mild → fshd_moderate, strong → fshd_seve
     .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 200 --size 32
     .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny --train-encoder \
         --epochs 25 --batch-size 16 --lr 1e-3 --device cpu --synthetic --trained-on "..."
-    .venv/bin/python -m fshd_studio evaluate --model OUT --data DATA --json OUT/../eval.json --update-card
+    .venv/bin/python -m fshd_studio evaluate --model OUT --data DATA --json OUT/evaluation.json --update-card
 or all three with timings:  .venv/bin/python benchmarks/synthetic_weakness.py run DATA OUT
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -146,7 +147,8 @@ def run_all(data: Path, out: Path, patients: int, size: int, seed: int, generato
     t2 = time.perf_counter()
     if rc == 0:
         rc = cli(["evaluate", "--model", str(out), "--data", str(data), "--device", "cpu", "--update-card",
-                  "--json", str(out.parent / f"{out.name}-eval.json"), "--table", str(out.parent / f"{out.name}-eval.txt")])
+                  "--json", str(out / "evaluation.json"), "--table", str(out / "evaluation.txt")])
+        shutil.rmtree(out / "train_state", ignore_errors=True)   # resume state: not shipped
     print(f"generate {t1 - t0:.1f} s, train {t2 - t1:.1f} s, evaluate {time.perf_counter() - t2:.1f} s")
     return rc
 

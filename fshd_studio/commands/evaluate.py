@@ -9,7 +9,7 @@ from fshd_studio.commands.common import print_progress
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="accuracy, sensitivity, specificity, AUC (95 % CI) per exercise and vote")
+    p = sub.add_parser("evaluate", help="accuracy, sensitivity, specificity, AUC (95 %% CI) per exercise and vote")
     p.add_argument("--model", required=True, help="model folder (config.json, model.safetensors, model_card.json)")
     p.add_argument("--data", required=True, help="folder of preprocessed sessions")
     p.add_argument("--labels", help="label CSV (default DATA/labels.csv)")
