@@ -88,12 +88,11 @@ def frame_step_ms(video: Path, start: int, steps: int, pace_ms: int) -> list[flo
     pace_ms = 0 steps again as soon as both frames are painted (throughput under saturation); pace_ms > 0
     waits that long between steps, like a held arrow key (latency as the user sees it).
     """
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
     from fshd_studio.gui.media import MediaPanel
 
-    app = QApplication.instance() or QApplication([])
+    app = QCoreApplication.instance()
     probe = _stand_in_controller(video, 0.0)
     ctl = _stand_in_controller(video, 2 * probe.timebase("A").frame_period_ms)
     panel = MediaPanel(ctl)
@@ -132,7 +131,8 @@ def frame_step_ms(video: Path, start: int, steps: int, pace_ms: int) -> list[flo
         if len(painted) != 2:
             raise RuntimeError("a camera did not paint its frame within 10 s")
     panel.shutdown()
-    app.sendPostedEvents()
+    panel.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return times
 
 
@@ -147,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.video.is_file():
         print(f"error: video {args.video} not found; pass --video FILE", file=sys.stderr)
         return 2
+    from PySide6.QtWidgets import QApplication
+
     from fshd_studio.gui.media import frame_loader
 
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - alive for the whole run
     raw = statistics.median(raw_decode_ms(args.video, args.start, args.steps))
     result = {"benchmark": "frame_step", "video": args.video.name, "steps": args.steps, "cameras": 2,
               "raw_decode_ms_median": round(raw, 3)}

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 
 from fshd_studio.gui.media.camera_view import CameraView
 from fshd_studio.gui.media.frame_loader import FrameLoader, rgb_to_qimage
-from tests.gui.media_doubles import FakeController, reader_for
+from tests.gui.media_doubles import make_controller, reader_for
 
 VIDEOS = ["pyfeat_single_face.mp4", "pyfeat_noface_face.mov"]  # h264 CFR 30 fps; HEVC variable frame rate
 
@@ -41,6 +41,7 @@ def test_newest_request_wins(qtbot, external) -> None:
         qtbot.wait(150)  # nothing stale may arrive after the newest frame
         assert loader.requests == 50
         assert loader.decodes <= 5, f"{loader.decodes} decodes for 50 requests: stale requests were queued"
+        assert loader.read_aheads <= 2 * 2  # read-ahead only after a quiet moment, at most 2 frames past each
         assert got[-1] == 49 and got.count(49) == 1
     finally:
         assert loader.stop()
@@ -48,8 +49,7 @@ def test_newest_request_wins(qtbot, external) -> None:
 
 
 def test_scrubbing_view_paints_the_last_requested_frame(qtbot, external) -> None:
-    ctl = FakeController()
-    ctl.load({"A": external / "video" / VIDEOS[0]})
+    ctl = make_controller({"A": external / "video" / VIDEOS[0]})
     view = CameraView(ctl, "A", opener=reader_for)
     qtbot.addWidget(view)
     try:
@@ -59,7 +59,7 @@ def test_scrubbing_view_paints_the_last_requested_frame(qtbot, external) -> None
         qtbot.waitUntil(lambda: view.shown_index == 59, timeout=10_000)
         qtbot.wait(150)
         assert view.shown_index == 59
-        assert view.loader.requests <= 51 and view.loader.decodes <= 6
+        assert view.loader.requests <= 51 and view.loader.decodes <= 6 and view.loader.read_aheads <= 8
     finally:
         view.shutdown()
 
@@ -67,8 +67,7 @@ def test_scrubbing_view_paints_the_last_requested_frame(qtbot, external) -> None
 @pytest.mark.parametrize("name", VIDEOS)
 def test_frame_shown_is_frame_named(qtbot, external, name) -> None:
     video = external / "video" / name
-    ctl = FakeController()
-    ctl.load({"A": video})
+    ctl = make_controller({"A": video})
     reference = reader_for(video)
     w, h = reference.info.width, reference.info.height
     view = CameraView(ctl, "A", opener=reader_for)
@@ -89,8 +88,7 @@ def test_frame_shown_is_frame_named(qtbot, external, name) -> None:
 
 
 def test_missing_video_shows_relocate(qtbot, tmp_path) -> None:
-    ctl = FakeController()
-    ctl.load({"A": tmp_path / "gone.mp4"})
+    ctl = make_controller({"A": tmp_path / "gone.mp4"})
     view = CameraView(ctl, "A", opener=reader_for)
     qtbot.addWidget(view)
     asked = []

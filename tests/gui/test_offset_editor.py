@@ -7,13 +7,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from fshd_studio.gui.media.media_panel import MediaPanel
-from tests.gui.media_doubles import FakeController, reader_for
+from tests.gui.media_doubles import make_controller, reader_for
 
 
 @pytest.fixture
 def panel(qtbot, external):
-    ctl = FakeController()
-    ctl.load({"A": external / "video" / "pyfeat_single_face.mp4", "B": external / "video" / "pyfeat_noface_face.mov"})
+    ctl = make_controller({"A": external / "video" / "pyfeat_single_face.mp4",
+                           "B": external / "video" / "pyfeat_noface_face.mov"})
     p = MediaPanel(ctl, opener=reader_for)
     qtbot.addWidget(p)
     p.resize(900, 400)

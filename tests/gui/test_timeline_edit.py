@@ -8,19 +8,19 @@ from PySide6.QtTest import QTest
 
 from fshd_studio.core.session import Segment, Span
 from fshd_studio.gui.timeline import TimelineWidget
-from tests.gui.media_doubles import FakeController
+from tests.gui.media_doubles import make_controller
 from tests.gui.timeline_helpers import drag
+from tests.gui.window_fixtures import window_project_src  # noqa: F401 - 24 s videos at 25 and 30 fps
 
-FPS = 25.0  # reference camera: 40 ms frames
-FRAME = 40.0
+FRAME = 40.0  # the reference camera (left.mp4) runs at 25 fps
 
 
 @pytest.fixture
-def tl(qtbot):
-    ctl = FakeController()
-    ctl.load_synthetic({"A": FPS, "B": 30.0}, seconds=20.0, offsets={"B": 120.0})
-    ctl.session.segments[3] = Segment(3, Span(2000.0, 4000.0))
-    ctl.session.segments[5] = Segment(5, Span(6000.0, 7000.0))
+def tl(qtbot, window_project_src):
+    folder = window_project_src.parent
+    ctl = make_controller({"A": folder / "left.mp4", "B": folder / "right.mp4"}, offsets={"B": 120.0},
+                          segments={3: Segment(3, Span(2000.0, 4000.0)), 5: Segment(5, Span(6000.0, 7000.0))})
+    assert ctl.reference_frame_ms() == pytest.approx(FRAME)
     w = TimelineWidget(ctl)
     qtbot.addWidget(w)
     w.resize(1000, 200)
@@ -53,13 +53,13 @@ def test_edge_drag_by_driving_the_item_is_one_snapped_step(tl) -> None:
     end.sigPositionChangeFinished.emit(end)  # the drag ends
     assert ctl.undo_stack.count() == 1
     new = span_of(tl, 3)
-    assert new.start_ms == 2000.0 and new.end_ms == pytest.approx(4480.0) and on_frame_grid(new.end_ms)
-    assert tl.regions[3].getRegion()[1] == pytest.approx(4.48)  # the region shows the snapped value
+    assert new.start_ms == 2000.0 and new.end_ms == pytest.approx(4520.0) and on_frame_grid(new.end_ms)  # nearest
+    assert tl.regions[3].getRegion()[1] == pytest.approx(4.52)  # the region shows the snapped value
     ctl.undo_stack.undo()
     assert span_of(tl, 3) == Span(2000.0, 4000.0)
     assert tl.regions[3].getRegion() == pytest.approx((2.0, 4.0))
     ctl.undo_stack.redo()
-    assert tl.regions[3].getRegion()[1] == pytest.approx(4.48)
+    assert tl.regions[3].getRegion()[1] == pytest.approx(4.52)
 
 
 def test_body_drag_with_the_mouse_moves_once(tl) -> None:
@@ -100,12 +100,12 @@ def test_mark_in_out_and_two_digit_exercise(tl) -> None:
     tl.mark_in()
     ctl.set_playhead(9507.0)
     tl.mark_out()
-    assert tl.pending == Span(8000.0, 9480.0)
+    assert tl.pending == Span(8000.0, 9520.0)  # snapped to the nearest frames
     QTest.keyClick(tl, Qt.Key.Key_1)  # could be 1 or 10–15: waits
     assert ctl.undo_stack.count() == 0
     QTest.keyClick(tl, Qt.Key.Key_2)
     assert ctl.undo_stack.count() == 1
-    assert ctl.session.segments[12].span == Span(8000.0, 9480.0)
+    assert ctl.session.segments[12].span == Span(8000.0, 9520.0)
 
 
 def test_picker_click_assigns(tl) -> None:

@@ -7,15 +7,15 @@ from PySide6.QtCore import QElapsedTimer
 
 from fshd_studio.core.session import Segment, Span
 from fshd_studio.gui.media.media_panel import MediaPanel
-from tests.gui.media_doubles import FakeController, reader_for
+from tests.gui.media_doubles import make_controller, reader_for
 
 
 @pytest.fixture
 def panel(qtbot, external):
-    ctl = FakeController()
     # different frame rates (30 fps CFR and HEVC VFR ~24 fps) and a non-zero offset on the second camera
-    ctl.load({"A": external / "video" / "pyfeat_single_face.mp4", "B": external / "video" / "pyfeat_noface_face.mov"},
-             offsets={"A": 0.0, "B": 412.5})
+    ctl = make_controller({"A": external / "video" / "pyfeat_single_face.mp4",
+                           "B": external / "video" / "pyfeat_noface_face.mov"},
+                          offsets={"A": 0.0, "B": 412.5}, segments={3: Segment(3, Span(500.0, 700.0))})
     p = MediaPanel(ctl, opener=reader_for)
     qtbot.addWidget(p)
     p.resize(900, 400)
@@ -91,7 +91,6 @@ def test_playback_follows_wall_clock_at_speed(qtbot, panel) -> None:
 
 def test_loop_wraps_inside_the_selected_segment(qtbot, panel) -> None:
     ctl = panel.controller
-    ctl.session.segments[3] = Segment(3, Span(500.0, 700.0))
     ctl.select(3)
     panel.toggle_loop()
     assert panel.transport.loop_button.isChecked()

@@ -19,6 +19,10 @@ sideways on the picture; each gesture is one `controller.change_offset` call (on
 Decoding runs on one FrameLoader thread per camera; the newest request wins.
 """
 
+from fshd_studio.gui.qt_refcount import protect_singletons
+
+protect_singletons()  # before any widget exists: see fshd_studio/gui/qt_refcount.py
+
 from fshd_studio.gui.media.camera_view import CameraView
 from fshd_studio.gui.media.frame_loader import DecodedFrame, FrameLoader
 from fshd_studio.gui.media.media_panel import MediaPanel

@@ -24,7 +24,7 @@ class CameraView(QWidget):
     """Shows camera `camera_id` at the controller's playhead; decoding runs on its own FrameLoader."""
 
     relocate_requested = Signal(str)  # camera_id: the user asked to point the camera at its moved video
-    frame_painted = Signal(str, int)  # camera_id, frame index, after a new frame was taken for painting
+    frame_painted = Signal(str, int)  # camera_id, frame index: emitted once a new frame has been painted
 
     def __init__(self, controller: Any, camera_id: str, opener: ReaderOpener | None = None,
                  parent: QWidget | None = None) -> None:
@@ -39,6 +39,7 @@ class CameraView(QWidget):
         self._preview_offset: float | None = None
         self._drag_x: float | None = None
         self._drag_start_offset = 0.0
+        self._painted: DecodedFrame | None = None
         self.setMinimumSize(160, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._relocate = QPushButton("Relocate video…", self)
@@ -86,8 +87,8 @@ class CameraView(QWidget):
         self.shutdown()
         self._frame, self._wanted, self._message = None, None, ""
         session = self.controller.session
-        if session is None:
-            self._show_missing("")
+        if session is None or self.camera_id not in {c.id for c in session.cameras}:
+            self._show_missing("")  # no session, or a view of the previous session awaiting deletion
             return
         video = Path(session.camera(self.camera_id).video)
         if not video.is_file() or self.controller.timebase(self.camera_id) is None:
@@ -107,8 +108,9 @@ class CameraView(QWidget):
         index = tb.frame_at(self.camera_ms())
         if index != self._wanted or self._frame is None:
             self._wanted = index
-            self._loader.request(index)
-        self.update()
+            self._loader.request(index)  # the new frame's arrival repaints
+        else:
+            self.update()  # same frame, new camera time in the overlay
 
     def shutdown(self) -> None:
         """Stop the decoding thread (bounded wait). Call before the window closes."""
@@ -130,7 +132,6 @@ class CameraView(QWidget):
             return
         self._frame = frame
         self.update()
-        self.frame_painted.emit(self.camera_id, frame.index)
 
     def _on_failed(self, _camera_id: str, message: str) -> None:
         self._message = message
@@ -161,6 +162,9 @@ class CameraView(QWidget):
             p.drawImage(self.image_rect(), self._frame.image)
         self._paint_overlay(p)
         p.end()
+        if self._frame is not None and self._frame is not self._painted:
+            self._painted = self._frame
+            self.frame_painted.emit(self.camera_id, self._frame.index)
 
     def _overlay_lines(self) -> list[str]:
         session = self.controller.session

@@ -3,13 +3,15 @@
 `FrameLoader.request(i)` only stores `i` in a one-slot mailbox guarded by a mutex and wakes the thread.
 While a decode runs, newer requests overwrite the slot, so scrubbing decodes at most the frame being
 decoded plus the newest one — never a queue of stale frames. Each decoded frame is emitted as a
-`DecodedFrame` whose `QImage` wraps the reader's RGB buffer without a copy (the frame keeps the array alive).
+`DecodedFrame`: the reader's RGB buffer is wrapped in a QImage without a copy and converted once, on this
+thread, to RGB32 (the format the raster painter draws fastest; measured 0.3 ms instead of 1.3 ms per paint).
 Stopping is cooperative: `requestInterruption()`, wake, bounded `wait()`.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,10 @@ from PySide6.QtGui import QImage
 
 STOP_WAIT_MS = 2000
 IDLE_WAIT_MS = 200
+PAINT_FORMAT: QImage.Format | None = QImage.Format.Format_RGB32
+READ_AHEAD = 2  # frames decoded ahead of the last one served, while no request waits
+READ_AHEAD_DELAY_MS = 12  # read ahead only once the GUI has had time to paint the last frame (2 cores)
+CACHE_FRAMES = 6  # decoded frames kept (the last served, the read-ahead ones, a step back)
 
 
 class FrameReader(Protocol):
@@ -60,33 +66,56 @@ def rgb_to_qimage(rgb: np.ndarray) -> tuple[QImage, np.ndarray]:
 
 
 class FrameLoader(QThread):
-    """Decodes frames of one camera's video on its own thread; emits `frame_ready` for the newest request."""
+    """Decodes frames of one camera's video on its own thread; emits `frame_ready` for the newest request.
+
+    While no request waits it reads ahead up to READ_AHEAD frames after the last one asked for, into a
+    small cache. A request for a cached frame is answered at once on the caller's thread, so forward steps
+    and playback never wait for the decoder; any other request waits at most for the one frame in progress.
+    """
 
     frame_ready = Signal(object)  # DecodedFrame
     failed = Signal(str, str)  # camera_id, message
 
-    def __init__(self, camera_id: str, video: Path, opener: ReaderOpener | None = None, parent: Any = None) -> None:
+    def __init__(self, camera_id: str, video: Path, opener: ReaderOpener | None = None, parent: Any = None,
+                 read_ahead: int | None = None) -> None:
         super().__init__(parent)
         self.camera_id = camera_id
         self.video = Path(video)
         self._opener = opener or default_opener
-        self._mutex = QMutex()
+        self._mutex = QMutex()  # guards _pending, _cursor, _cache, _end
         self._wake = QWaitCondition()
         self._pending: int | None = None
-        self._last: DecodedFrame | None = None
-        self.requests = 0  # for tests and benchmarks: how many requests arrived
-        self.decodes = 0  # and how many frames were actually decoded
+        self._cursor: int | None = None  # the last index asked for: read-ahead continues from it
+        self._cache: OrderedDict[int, DecodedFrame] = OrderedDict()
+        self._end: int | None = None  # first index the reader cannot give (frame count), when known
+        self._asked_at = 0.0  # perf_counter() of the last request
+        self._read_ahead = READ_AHEAD if read_ahead is None else read_ahead
+        self.requests = 0  # for tests and benchmarks: requests received,
+        self.decodes = 0  # frames decoded because they were asked for,
+        self.read_aheads = 0  # frames decoded ahead of being asked for,
+        self.cache_hits = 0  # requests answered from the cache
         self.setObjectName(f"FrameLoader-{camera_id}")
 
     # -- GUI thread -----------------------------------------------------------------------------------
     def request(self, index: int) -> None:
         """Ask for frame `index`; replaces any request not yet started. Starts the thread on first use."""
+        index = int(index)
         with QMutexLocker(self._mutex):
-            self._pending = int(index)
             self.requests += 1
-            self._wake.wakeOne()
+            self._cursor = index
+            self._asked_at = time.perf_counter()
+            cached = self._cache.get(index)
+            if cached is not None:
+                self._cache.move_to_end(index)
+                self.cache_hits += 1
+                self._pending = None  # the newest request is answered; older ones are dropped
+            else:
+                self._pending = index
+            self._wake.wakeOne()  # to decode, or to read ahead from the new cursor
         if not self.isRunning() and not self.isFinished():
             self.start()
+        if cached is not None:
+            self.frame_ready.emit(cached)
 
     def stop(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
         """Cooperative stop: interrupt, wake, wait at most `timeout_ms`. True when the thread has ended."""
@@ -104,37 +133,76 @@ class FrameLoader(QThread):
         except Exception as exc:  # noqa: BLE001 - any decoder failure becomes a message in the view
             self.failed.emit(self.camera_id, f"cannot open {self.video.name}: {exc}")
             return
+        count = getattr(getattr(reader, "info", None), "frame_count", None)
+        with QMutexLocker(self._mutex):
+            self._end = int(count) if count else None
         try:
             while not self.isInterruptionRequested():
-                index = self._take()
-                if index is None:
-                    continue
-                self._decode(reader, index)
+                job = self._next_job()
+                if job is not None:
+                    self._decode(reader, *job)
         finally:
             close = getattr(reader, "close", None)
             if callable(close):
                 close()
 
-    def _take(self) -> int | None:
+    def _next_job(self) -> tuple[int, bool] | None:
+        """(index, ahead): the pending request first, else the next frame to read ahead; None when idle."""
         with QMutexLocker(self._mutex):
-            if self._pending is None and not self.isInterruptionRequested():
-                self._wake.wait(self._mutex, QDeadlineTimer(IDLE_WAIT_MS))
-            index, self._pending = self._pending, None
-        return index
+            while not self.isInterruptionRequested():
+                job = self._job_locked()
+                if job is None:
+                    if not self._wake.wait(self._mutex, IDLE_WAIT_MS):
+                        return None  # idle: let run() look at the interruption flag
+                    continue
+                # read-ahead waits until the frame just asked for is painted: it must not slow that paint
+                quiet_ms = READ_AHEAD_DELAY_MS - (time.perf_counter() - self._asked_at) * 1000.0
+                if not job[1] or quiet_ms <= 0:
+                    return job
+                self._wake.wait(self._mutex, int(quiet_ms) + 1)
+            return None
 
-    def _decode(self, reader: Any, index: int) -> None:
-        last = self._last
-        if last is not None and last.index == index:
-            self.frame_ready.emit(last)
-            return
+    def _job_locked(self) -> tuple[int, bool] | None:
+        if self._pending is not None:
+            index, self._pending = self._pending, None
+            return index, False
+        if self._cursor is None:
+            return None
+        last = self._cursor + self._read_ahead
+        if self._end is not None:
+            last = min(last, self._end - 1)
+        for i in range(self._cursor + 1, last + 1):
+            if i not in self._cache:
+                return i, True
+        return None
+
+    def _decode(self, reader: Any, index: int, ahead: bool) -> None:
         t0 = time.perf_counter()
         try:
             rgb = reader.frame(index)
         except Exception as exc:  # noqa: BLE001
-            self.failed.emit(self.camera_id, f"cannot decode frame {index} of {self.video.name}: {exc}")
+            if ahead:
+                with QMutexLocker(self._mutex):
+                    self._end = index if self._end is None else min(self._end, index)
+            else:
+                self.failed.emit(self.camera_id, f"cannot decode frame {index} of {self.video.name}: {exc}")
             return
         image, buf = rgb_to_qimage(rgb)
-        self.decodes += 1
+        if PAINT_FORMAT is not None:
+            image = image.convertToFormat(PAINT_FORMAT)  # here, off the GUI thread: painting RGB32 is ~4× faster
         frame = DecodedFrame(self.camera_id, index, image, buf, (time.perf_counter() - t0) * 1000.0)
-        self._last = frame
-        self.frame_ready.emit(frame)
+        with QMutexLocker(self._mutex):
+            self._cache[index] = frame
+            while len(self._cache) > CACHE_FRAMES:
+                self._cache.popitem(last=False)
+            if ahead:
+                self.read_aheads += 1
+                # a request that arrived for this very frame while it was being decoded
+                deliver = self._pending == index
+                if deliver:
+                    self._pending = None
+            else:
+                self.decodes += 1
+                deliver = self._pending is None and self._cursor == index  # else a newer request superseded it
+        if deliver:
+            self.frame_ready.emit(frame)

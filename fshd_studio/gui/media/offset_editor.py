@@ -98,8 +98,8 @@ class OffsetEditor(QWidget):
     def refresh(self) -> None:
         session = self.controller.session
         self.setEnabled(session is not None)
-        if session is None:
-            return
+        if session is None or self.camera_id not in {c.id for c in session.cameras}:
+            return  # no session, or an editor of the previous session awaiting deletion
         cam = session.camera(self.camera_id)
         self.label.setText(f"{cam.label or cam.id} offset")
         with QSignalBlocker(self.spin):

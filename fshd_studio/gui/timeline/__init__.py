@@ -23,6 +23,10 @@ Mouse: wheel zooms time, drag pans, Shift+drag sweeps a new segment, drag a regi
 edge to resize it (snapped to frames on release), drag the red playhead to scrub, click a region to select.
 """
 
+from fshd_studio.gui.qt_refcount import protect_singletons
+
+protect_singletons()  # before any widget exists: see fshd_studio/gui/qt_refcount.py
+
 from fshd_studio.gui.timeline.timeline_widget import TimelineWidget
 
 __all__ = ["TimelineWidget"]

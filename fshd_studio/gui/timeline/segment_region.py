@@ -25,7 +25,7 @@ class SegmentRegion(pg.LinearRegionItem):
                          orientation="vertical", movable=True, bounds=bounds, span=span, swapMode="sort")
         self.exercise_id = segment.exercise_id
         self.setZValue(10)
-        self.label = pg.TextItem(anchor=(0, 0), color=(20, 20, 20))
+        self.label = pg.TextItem(anchor=(0, 0), color=(235, 235, 235))
         self.label.setParentItem(self)
         self._lane_top = 1.0
         self.sigRegionChanged.connect(self._place_label)

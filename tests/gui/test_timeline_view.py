@@ -1,0 +1,112 @@
+"""Timeline display: lanes for other tiers, playhead both ways without feedback, limits, partial refresh, styles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+
+from fshd_studio.core.session import Segment, SegmentStatus, Span
+from fshd_studio.gui.timeline import TimelineWidget
+from tests.gui.media_doubles import make_controller
+from tests.gui.timeline_helpers import drag
+from tests.gui.window_fixtures import window_project_src  # noqa: F401 - 24 s videos at 25 and 30 fps
+
+
+@dataclass
+class Tier:
+    name: str
+    annotations: list[tuple[float, float, str]]
+
+
+@pytest.fixture
+def tl(qtbot, window_project_src):
+    segments = {3: Segment(3, Span(2000.0, 4000.0), SegmentStatus.SUGGESTED),
+                5: Segment(5, Span(6000.0, 7000.0), SegmentStatus.CONFIRMED)}
+    ctl = make_controller({"A": window_project_src.parent / "left.mp4"}, segments=segments)
+    assert ctl.session_range_ms() == pytest.approx((0.0, 24000.0))
+    w = TimelineWidget(ctl)
+    qtbot.addWidget(w)
+    w.resize(1000, 240)
+    w.show()
+    qtbot.waitExposed(w)
+    ctl.session_loaded.emit()
+    return w
+
+
+def test_other_tiers_get_read_only_lanes_below(tl) -> None:
+    tl.set_other_tiers([Tier("Speech", [(1000.0, 2500.0, "hello"), (3000.0, 3200.0, "")]),
+                        Tier("Gesture", [(500.0, 900.0, "nod")])])
+    assert tl.lane_count == 3
+    ticks = dict((name, y) for y, name in tl.plot.getAxis("left")._tickLevels[0])
+    assert ticks["Exercise"] > ticks["Speech"] > ticks["Gesture"]
+    assert tl.regions[3].span == pytest.approx((2 / 3, 1.0))  # the exercise lane is the top third
+    assert list(tl.lanes.tiers[0].start_ms) == [1000.0, 3000.0] and list(tl.lanes.tiers[0].end_ms) == [2500.0, 3200.0]
+    assert tl.controller.undo_stack.count() == 0
+    # a drag in a tier lane pans; it never edits the read-only tier or the segments
+    tl.plot.vb.setXRange(0.0, 10.0, padding=0)
+    drag(tl, 1.5, 2.5, lane_frac=0.4)
+    assert tl.controller.undo_stack.count() == 0 and tl.pending is None
+
+
+def test_playhead_follows_and_drives_without_feedback(tl) -> None:
+    ctl = tl.controller
+    moves: list[float] = []
+    ctl.playhead_moved.connect(moves.append)
+    ctl.set_playhead(3000.0)
+    assert tl.playhead.value() == pytest.approx(3.0)
+    assert moves == [3000.0]  # updating the line did not call set_playhead again
+    tl.playhead.setValue(5.0)
+    tl.playhead.sigDragged.emit(tl.playhead)
+    assert ctl.playhead_ms() == pytest.approx(5000.0) and moves[-1] == pytest.approx(5000.0)
+    assert len(moves) == 2
+
+
+def test_zoom_and_pan_stay_inside_the_session(tl) -> None:
+    vb = tl.plot.vb
+    vb.setXRange(-50.0, 500.0, padding=0)
+    lo, hi = vb.viewRange()[0]
+    assert lo >= -1e-6 and hi <= 24.0 + 1e-6
+    tl.controller.set_playhead(10000.0)
+    tl.zoom(0.1)
+    lo, hi = vb.viewRange()[0]
+    assert hi - lo < 5.0 and lo <= 10.0 <= hi
+    tl.zoom_to_fit()
+    assert vb.viewRange()[0] == pytest.approx([0.0, 24.0])
+
+
+def test_segment_changed_rebuilds_only_that_region(tl, monkeypatch) -> None:
+    ctl = tl.controller
+    other = tl.regions[5]
+    calls: list[int] = []
+    monkeypatch.setattr(type(other), "apply", lambda self, seg, ex, selected: calls.append(seg.exercise_id))
+    ctl.move_segment(3, Span(2400.0, 4000.0))
+    assert calls == [3]
+    assert tl.regions[5] is other
+
+
+def test_status_and_selection_styles(tl) -> None:
+    dashed = tl.regions[3].lines[0].pen
+    solid = tl.regions[5].lines[0].pen
+    assert dashed.style() == Qt.PenStyle.DashLine
+    assert solid.style() == Qt.PenStyle.SolidLine
+    before = tl.regions[5].brush.color().alpha()
+    tl.controller.select(5)
+    assert tl.regions[5].brush.color().alpha() > before
+    assert tl.regions[5].lines[0].pen.widthF() > solid.widthF()
+    assert "confirmed" in tl.regions[5].label.toPlainText()
+
+
+def test_next_and_previous_segment_select_and_seek(tl) -> None:
+    ctl = tl.controller
+    ctl.set_playhead(0.0)
+    tl.next_segment()
+    assert ctl.selected() == 3 and ctl.playhead_ms() == 2000.0
+    tl.next_segment()
+    assert ctl.selected() == 5 and ctl.playhead_ms() == 6000.0
+    tl.next_segment()
+    assert ctl.selected() == 5
+    tl.previous_segment()
+    assert ctl.selected() == 3
+    assert ctl.undo_stack.count() == 0  # navigation is view state, not an edit
