@@ -26,7 +26,8 @@ MAX_CHANGED = 0.03  # share of pixels that differ by more than 48 in any channel
 def as_array(path: Path) -> np.ndarray:
     img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB888)
     w, h, bpl = img.width(), img.height(), img.bytesPerLine()
-    return np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)[:, : w * 3].reshape(h, w, 3)
+    buf = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()  # copy: the QImage owns that memory
 
 
 def test_main_window_looks_like_the_reference(qtbot, app_settings, window_project, tmp_path) -> None:
