@@ -1,8 +1,19 @@
-"""Session-scoped demo sessions for tests (owned by the demo generator's part)."""
+"""Session-scoped short demo sessions shared by every test that needs a realistic two-camera session."""
 
 import pytest
 
+SHORT = dict(exercise_s=2.5, rest_s=1.0, size_scale=0.5)
+
 
 @pytest.fixture(scope="session")
-def demo_project():
-    pytest.skip("demo generator not available yet")
+def demo_project(tmp_path_factory):
+    from fshd_studio.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("demo"), seed=3, **SHORT)
+
+
+@pytest.fixture(scope="session")
+def demo_project_weak(tmp_path_factory):
+    from fshd_studio.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("demo-weak"), seed=3, weakness=0.8, weak_side="left", **SHORT)
