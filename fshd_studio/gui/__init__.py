@@ -1,5 +1,5 @@
 """Qt layer: main window, controller, undo commands, widgets, workers."""
 
-from fshd_studio.gui.qt_fixes import guard_true_refcount as _guard_true_refcount
+from fshd_studio.gui.qt_refcount import protect_singletons as _protect_singletons
 
-_guard_true_refcount()  # PySide6 6.12 emit() refcount bug: see qt_fixes
+_protect_singletons()  # PySide6 6.12 on CPython 3.11 leaks refs of None/True/False: see qt_refcount

@@ -1,4 +1,4 @@
-"""The PySide6 emit() refcount work-around keeps long sessions from aborting."""
+"""The PySide6 refcount work-around (gui.qt_refcount) also covers emit(), which takes a ref from True."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
-import fshd_studio.gui  # noqa: F401 - applies the guard on import
+import fshd_studio.gui  # noqa: F401 - importing the GUI package applies the guard
 
 
 class _Sender(QObject):
