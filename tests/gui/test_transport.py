@@ -102,3 +102,14 @@ def test_loop_wraps_inside_the_selected_segment(qtbot, panel) -> None:
     panel.toggle_play()
     assert positions and all(500.0 <= p < 700.0 for p in positions)
     assert any(b < a for a, b in zip(positions, positions[1:])), "never wrapped"
+
+
+def test_new_session_with_other_cameras_rebuilds_the_views(qtbot, panel, external) -> None:
+    ctl = panel.controller
+    old_loaders = [v.loader for v in panel.views.values()]
+    other = make_controller({"C": external / "video" / "pyfeat_no_face.mp4"}).session
+    ctl.set_session(other, None)
+    assert list(panel.views) == ["C"] and list(panel.offset_editors) == ["C"]
+    assert all(ld is None or not ld.isRunning() for ld in old_loaders)  # old threads stopped
+    ctl.set_playhead(1000.0)
+    wait_shown(qtbot, panel)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
+from fshd_studio.core.session import Camera
 from fshd_studio.gui.media.frame_loader import DecodedFrame, FrameLoader, ReaderOpener
 from fshd_studio.gui.media.timefmt import format_ms
 
@@ -68,11 +69,18 @@ class CameraView(QWidget):
     def loader(self) -> FrameLoader | None:
         return self._loader
 
+    def camera(self) -> Camera | None:
+        """This view's camera in the current session (None once a new session no longer has it)."""
+        session = self.controller.session
+        if session is None:
+            return None
+        return next((c for c in session.cameras if c.id == self.camera_id), None)
+
     def offset_ms(self) -> float:
         if self._preview_offset is not None:
             return self._preview_offset
-        session = self.controller.session
-        return session.camera(self.camera_id).offset_ms if session else 0.0
+        cam = self.camera()
+        return cam.offset_ms if cam else 0.0
 
     def camera_ms(self) -> float:
         return self.controller.playhead_ms() + self.offset_ms()
@@ -86,11 +94,11 @@ class CameraView(QWidget):
         """(Re)open the camera's video after a session load or relocation."""
         self.shutdown()
         self._frame, self._wanted, self._message = None, None, ""
-        session = self.controller.session
-        if session is None or self.camera_id not in {c.id for c in session.cameras}:
+        cam = self.camera()
+        if cam is None:
             self._show_missing("")  # no session, or a view of the previous session awaiting deletion
             return
-        video = Path(session.camera(self.camera_id).video)
+        video = Path(cam.video)
         if not video.is_file() or self.controller.timebase(self.camera_id) is None:
             self._show_missing(f"video missing — relocate\n{video.name}")
             return
@@ -167,10 +175,9 @@ class CameraView(QWidget):
             self.frame_painted.emit(self.camera_id, self._frame.index)
 
     def _overlay_lines(self) -> list[str]:
-        session = self.controller.session
-        if session is None:
+        cam = self.camera()
+        if cam is None:
             return []
-        cam = session.camera(self.camera_id)
         title = cam.label or cam.id
         if self._message:
             return [title, self._message]

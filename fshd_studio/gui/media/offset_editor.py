@@ -57,7 +57,8 @@ class OffsetEditor(QWidget):
 
     def current_offset(self) -> float:
         session = self.controller.session
-        return session.camera(self.camera_id).offset_ms if session else 0.0
+        cam = next((c for c in session.cameras if c.id == self.camera_id), None) if session else None
+        return cam.offset_ms if cam else 0.0
 
     def frame_period_ms(self) -> float:
         tb = self.controller.timebase(self.camera_id)
