@@ -57,6 +57,7 @@ def run_inference(inputs: Iterable[ClipInput], model_dir: Path, *, device: str =
     items = list(inputs)
     dev = pick_device(device)
     model, _card = load_model(Path(model_dir), dev)
+    model.set_attention("eager" if want_attention else "sdpa")   # SDPA is faster but returns no maps
     report(Progress("infer", 0, len(items)))
     for start in range(0, len(items), batch_size):
         check_cancel(cancel)

@@ -107,6 +107,11 @@ class FSHDModel(nn.Module):
         for p in self.encoder.parameters():
             p.requires_grad_(trainable)
 
+    def set_attention(self, implementation: str) -> None:
+        """"eager" (attention maps available) or "sdpa" (faster, no maps); weights are unchanged."""
+        if self.encoder.config._attn_implementation != implementation:
+            self.encoder.set_attn_implementation(implementation)
+
     def normalise(self, clips: torch.Tensor) -> torch.Tensor:
         """uint8 (B, S, T, H, W, 3) → float (B*S, T, 3, size, size), resized to the config's image size."""
         b, s, t, h, w, c = clips.shape
@@ -136,6 +141,8 @@ class FSHDModel(nn.Module):
         return self.binary_head(z), self.severity_head(z)
 
     def forward(self, clips: torch.Tensor, want_attention: bool = False) -> ModelOutput:
+        if want_attention and self.encoder.config._attn_implementation != "eager":
+            raise ValueError("attention maps need the eager attention: call set_attention('eager') first")
         if clips.dtype == torch.uint8:
             pixels = self.normalise(clips)
             batch = clips.shape[0]

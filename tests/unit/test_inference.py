@@ -54,6 +54,12 @@ def test_batching_does_not_change_scores(model_dir):
     assert all(r.attention is None for r in run_inference(_inputs(2), model_dir, device="cpu"))
 
 
+def test_eager_and_sdpa_give_the_same_scores(model_dir):
+    eager = [r.p_fshd for r in run_inference(_inputs(3), model_dir, device="cpu", want_attention=True)]
+    sdpa = [r.p_fshd for r in run_inference(_inputs(3), model_dir, device="cpu", want_attention=False)]
+    assert np.allclose(eager, sdpa, atol=1e-5)
+
+
 def test_cancel_stops_before_the_next_batch(model_dir):
     cancel = threading.Event()
     gen = run_inference(_inputs(), model_dir, device="cpu", batch_size=2, cancel=cancel)
