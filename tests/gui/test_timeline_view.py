@@ -110,3 +110,13 @@ def test_next_and_previous_segment_select_and_seek(tl) -> None:
     tl.previous_segment()
     assert ctl.selected() == 3
     assert ctl.undo_stack.count() == 0  # navigation is view state, not an edit
+
+
+def test_view_follows_the_playhead_when_it_leaves(tl) -> None:
+    vb = tl.plot.vb
+    vb.setXRange(0.0, 5.0, padding=0)
+    tl.controller.set_playhead(3000.0)
+    assert vb.viewRange()[0] == pytest.approx([0.0, 5.0])  # inside: the view stays
+    tl.controller.set_playhead(12000.0)
+    lo, hi = vb.viewRange()[0]
+    assert lo < 12.0 < hi and hi - lo == pytest.approx(5.0)

@@ -19,6 +19,7 @@ from fshd_studio.gui.media.frame_loader import DecodedFrame, FrameLoader, Reader
 from fshd_studio.gui.media.timefmt import format_ms
 
 DRAG_MS_PER_PIXEL = 2.0  # Ctrl+drag: 50 px move the offset by 100 ms
+_STOPPING: set[FrameLoader] = set()  # loaders asked to stop whose last decode has not returned yet
 
 
 class CameraView(QWidget):
@@ -122,10 +123,13 @@ class CameraView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the decoding thread (bounded wait). Call before the window closes."""
-        if self._loader is not None:
-            self._loader.frame_ready.disconnect(self._on_frame)
-            self._loader.stop()
-            self._loader = None
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        loader.frame_ready.disconnect(self._on_frame)
+        if not loader.stop():  # a decode still running after the bounded wait: keep the thread object
+            _STOPPING.add(loader)  # alive until it ends (destroying a running QThread aborts the process)
+            loader.finished.connect(lambda: _STOPPING.discard(loader))
 
     # -- slots ----------------------------------------------------------------------------------------
     def _on_playhead(self, _ms: float) -> None:

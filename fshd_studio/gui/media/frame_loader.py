@@ -26,7 +26,7 @@ IDLE_WAIT_MS = 200
 PAINT_FORMAT: QImage.Format | None = QImage.Format.Format_RGB32
 READ_AHEAD = 2  # frames decoded ahead of the last one served, while no request waits
 READ_AHEAD_DELAY_MS = 12  # read ahead only once the GUI has had time to paint the last frame (2 cores)
-CACHE_FRAMES = 6  # decoded frames kept (the last served, the read-ahead ones, a step back)
+CACHE_FRAMES = 5  # decoded frames kept: the one shown, READ_AHEAD after it, steps back (1080p: 8 MB each)
 
 
 class FrameReader(Protocol):
@@ -46,12 +46,13 @@ def default_opener(path: Path) -> Any:
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """A decoded frame: `image` shares memory with `pixels`, which this object keeps alive."""
+    """A decoded frame. When `image` wraps the reader's RGB buffer (no paint conversion) `pixels` is that
+    buffer, kept alive here; after a conversion the image owns its memory and `pixels` is None."""
 
     camera_id: str
     index: int
     image: QImage
-    pixels: np.ndarray = field(repr=False)
+    pixels: np.ndarray | None = field(repr=False)
     decode_ms: float = 0.0
 
 
@@ -190,6 +191,7 @@ class FrameLoader(QThread):
         image, buf = rgb_to_qimage(rgb)
         if PAINT_FORMAT is not None:
             image = image.convertToFormat(PAINT_FORMAT)  # here, off the GUI thread: painting RGB32 is ~4× faster
+            buf = None  # the converted image owns its memory; the cache holds one copy per frame
         frame = DecodedFrame(self.camera_id, index, image, buf, (time.perf_counter() - t0) * 1000.0)
         with QMutexLocker(self._mutex):
             self._cache[index] = frame

@@ -68,6 +68,8 @@ class TimelineWidget(TimelineActions, QWidget):
         self.digits = DigitBuffer(self._candidate_ids, self.assign_exercise, self)
         self._pending = None
         self._mark_in_ms: float | None = None
+        self._styled_selected = -1
+        self.follow_playhead = True  # pan the view when the playhead leaves it
         self.view_box.sweep.connect(self._on_sweep)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         controller.session_loaded.connect(self.rebuild)
@@ -114,6 +116,7 @@ class TimelineWidget(TimelineActions, QWidget):
         for region in self.regions.values():
             for line in region.lines:
                 line.setBounds((lo, hi))
+        self.playhead.setBounds((lo, hi))
         ticks = [(n - 0.5, self.controller.session.exercise_tier if self.controller.session else "Exercise")]
         ticks += [(n - 1.5 - k, name) for k, name in enumerate(self.lanes.lane_names())]
         self.plot.getAxis("left").setTicks([ticks, []])
@@ -134,6 +137,7 @@ class TimelineWidget(TimelineActions, QWidget):
         self._mark_in_ms = None
         self.mark_line.hide()
         self._apply_range()
+        self._styled_selected = self.controller.selected()
         session = self.controller.session
         if session is not None:
             for exercise_id in session.segments:
@@ -165,13 +169,22 @@ class TimelineWidget(TimelineActions, QWidget):
         except KeyError:
             return None
 
-    def _on_selection(self, _exercise_id: int) -> None:
-        for exercise_id in self.regions:
-            self.sync_region(exercise_id)
+    def _on_selection(self, exercise_id: int) -> None:
+        """Restyle only the region that lost the selection and the one that got it."""
+        previous, self._styled_selected = self._styled_selected, exercise_id
+        for eid in {previous, exercise_id}:
+            if eid in self.regions:
+                self.sync_region(eid)
 
     def _on_playhead(self, ms: float) -> None:
         with QSignalBlocker(self.playhead):
             self.playhead.setValue(ms / 1000.0)
+        if self.follow_playhead and not self.playhead.moving:
+            (x0, x1), _ = self.view_box.viewRange()
+            x = ms / 1000.0
+            if not x0 <= x <= x1:  # keep the playhead in view (playback, slider, jumps)
+                width = x1 - x0
+                self.view_box.setXRange(x - 0.1 * width, x + 0.9 * width, padding=0)
 
     # -- user gestures on the plot --------------------------------------------------------------------
     def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
