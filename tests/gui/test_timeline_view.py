@@ -120,3 +120,14 @@ def test_view_follows_the_playhead_when_it_leaves(tl) -> None:
     tl.controller.set_playhead(12000.0)
     lo, hi = vb.viewRange()[0]
     assert lo < 12.0 < hi and hi - lo == pytest.approx(5.0)
+
+
+def test_click_on_empty_space_moves_the_playhead(tl, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    from tests.gui.timeline_helpers import view_point
+
+    tl.plot.vb.setXRange(0.0, 24.0, padding=0)
+    QTest.mouseClick(tl.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=view_point(tl, 10.0, 0.5))
+    assert tl.controller.playhead_ms() == pytest.approx(10000.0, abs=60.0)
+    assert tl.controller.undo_stack.count() == 0 and tl.controller.selected() == -1

@@ -113,3 +113,33 @@ def test_new_session_with_other_cameras_rebuilds_the_views(qtbot, panel, externa
     assert all(ld is None or not ld.isRunning() for ld in old_loaders)  # old threads stopped
     ctl.set_playhead(1000.0)
     wait_shown(qtbot, panel)
+
+
+def test_slow_decoding_drops_frames_instead_of_lagging(qtbot, external) -> None:
+    import time
+
+    class SlowReader:
+        def __init__(self, path) -> None:
+            self.inner = reader_for(path)
+            self.info = self.inner.info
+
+        def frame(self, i: int):
+            time.sleep(0.06)  # slower than the 33 ms a 30 fps frame lasts
+            return self.inner.frame(i)
+
+    ctl = make_controller({"A": external / "video" / "pyfeat_single_face.mp4"})
+    p = MediaPanel(ctl, opener=SlowReader)
+    qtbot.addWidget(p)
+    try:
+        clock = QElapsedTimer()
+        clock.start()
+        p.toggle_play()
+        qtbot.wait(600)
+        p.toggle_play()
+        elapsed = clock.elapsed()
+        assert ctl.playhead_ms() >= 500.0 and ctl.playhead_ms() <= elapsed + 40  # playback kept wall time
+        loader = p.views["A"].loader
+        assert loader.decodes + loader.read_aheads <= 12  # ~18 frames were due: the late ones were skipped
+        qtbot.waitUntil(lambda: p.views["A"].shown_index == p.views["A"].wanted_index, timeout=5000)
+    finally:
+        p.shutdown()

@@ -20,7 +20,8 @@ Public actions for the shortcut table / menus (every edit = one controller gestu
 Looping the selected segment lives on the transport: `MediaPanel.toggle_loop()` (L).
 
 Mouse: wheel zooms time, drag pans, Shift+drag sweeps a new segment, drag a region's body to move it or an
-edge to resize it (snapped to frames on release), drag the red playhead to scrub, click a region to select.
+edge to resize it (snapped to frames on release), drag the red playhead to scrub, click a region to select,
+click empty space to move the playhead there.
 """
 
 from fshd_studio.gui.qt_refcount import protect_singletons

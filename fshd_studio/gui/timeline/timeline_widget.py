@@ -71,6 +71,7 @@ class TimelineWidget(TimelineActions, QWidget):
         self._styled_selected = -1
         self.follow_playhead = True  # pan the view when the playhead leaves it
         self.view_box.sweep.connect(self._on_sweep)
+        self.view_box.clicked_at.connect(lambda s: controller.set_playhead(s * 1000.0))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         controller.session_loaded.connect(self.rebuild)
         controller.segment_changed.connect(self.sync_region)

@@ -1,4 +1,5 @@
-"""The timeline's ViewBox: wheel zooms and plain drag pans time only; Shift+drag sweeps out a new segment."""
+"""The timeline's ViewBox: wheel zooms and plain drag pans time only; Shift+drag sweeps out a new segment;
+a click on empty space moves the playhead there."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ class TimelineViewBox(pg.ViewBox):
     """Emits `sweep(start_s, end_s, finished)` while a Shift+left drag sweeps over the time axis."""
 
     sweep = Signal(float, float, bool)
+    clicked_at = Signal(float)  # a left click on empty space, in session seconds
 
     def __init__(self) -> None:
         super().__init__(enableMenu=False)
@@ -33,3 +35,10 @@ class TimelineViewBox(pg.ViewBox):
         if ev.isFinish():
             self._sweeping = False
         self.sweep.emit(lo, hi, not self._sweeping)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked_at.emit(float(self.mapSceneToView(ev.scenePos()).x()))
+            return
+        super().mouseClickEvent(ev)
