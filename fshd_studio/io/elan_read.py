@@ -1,0 +1,144 @@
+"""Read ELAN .eaf files (any version) with lxml, keeping the whole XML tree so that nothing is lost.
+
+Why not pympi: it keys annotations by id (repeated ids, as in the teicorpo files, overwrite each other or land
+on the wrong tier), drops REF_LINK_SETs, reads TIME_ORIGIN as a string, and is slower on large files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fshd_studio.core.errors import ElanError
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    value: str
+    start_ms: float | None  # None for an unaligned slot (see TierView for interpolated times)
+    end_ms: float | None
+    ref: str | None = None  # ANNOTATION_REF of a reference annotation
+    start_slot: str | None = None
+    end_slot: str | None = None
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    linguistic_type: str
+    parent: str | None
+    participant: str
+    annotations: tuple[Annotation, ...]
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    relative_url: str
+    mime_type: str
+    time_origin_ms: float  # ELAN TIME_ORIGIN as a number (0 when absent)
+
+
+@dataclass
+class EafDocument:
+    root: Any  # lxml Element ANNOTATION_DOCUMENT: the full document, kept as read
+    path: Path | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return str(self.root.get("VERSION", ""))
+
+    def media(self) -> list[Media]:
+        out = []
+        for m in self.root.iterfind("HEADER/MEDIA_DESCRIPTOR"):
+            origin = m.get("TIME_ORIGIN")
+            out.append(Media(m.get("MEDIA_URL", ""), m.get("RELATIVE_MEDIA_URL", ""), m.get("MIME_TYPE", ""),
+                             float(origin) if origin not in (None, "") else 0.0))
+        return out
+
+    def slot_times(self) -> dict[str, float | None]:
+        times: dict[str, float | None] = {}
+        for ts in self.root.iterfind("TIME_ORDER/TIME_SLOT"):
+            v = ts.get("TIME_VALUE")
+            times[ts.get("TIME_SLOT_ID")] = float(v) if v not in (None, "") else None
+        return times
+
+    def tier_names(self) -> list[str]:
+        return [t.get("TIER_ID", "") for t in self.root.iterfind("TIER")]
+
+    def tiers(self) -> list[Tier]:
+        slots = self.slot_times()
+        return [_tier(t, slots) for t in self.root.iterfind("TIER")]
+
+    def tier(self, name: str) -> Tier:
+        slots = self.slot_times()
+        for t in self.root.iterfind("TIER"):
+            if t.get("TIER_ID") == name:
+                return _tier(t, slots)
+        raise KeyError(name)
+
+    def linguistic_type_of(self, tier_name: str) -> str:
+        for t in self.root.iterfind("TIER"):
+            if t.get("TIER_ID") == tier_name:
+                return t.get("LINGUISTIC_TYPE_REF", "")
+        raise KeyError(tier_name)
+
+
+def _tier(el: Any, slots: dict[str, float | None]) -> Tier:
+    anns = []
+    for wrapper in el.iterfind("ANNOTATION"):
+        for a in wrapper:
+            value = a.findtext("ANNOTATION_VALUE") or ""
+            if a.tag == "ALIGNABLE_ANNOTATION":
+                s1, s2 = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
+                anns.append(Annotation(a.get("ANNOTATION_ID", ""), value, slots.get(s1), slots.get(s2), None, s1, s2))
+            elif a.tag == "REF_ANNOTATION":
+                anns.append(Annotation(a.get("ANNOTATION_ID", ""), value, None, None, a.get("ANNOTATION_REF")))
+    return Tier(el.get("TIER_ID", ""), el.get("LINGUISTIC_TYPE_REF", ""), el.get("PARENT_REF"),
+                el.get("PARTICIPANT", ""), tuple(anns))
+
+
+def read_eaf(path: Path) -> EafDocument:
+    """Parse an .eaf file; ElanError names the file and what is wrong."""
+    from lxml import etree
+
+    path = Path(path)
+    if not path.is_file():
+        raise ElanError(f"ELAN file {path} does not exist; check the path")
+    parser = etree.XMLParser(remove_blank_text=False, huge_tree=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise ElanError(f"ELAN file {path} is not well-formed XML ({exc.msg}, line {exc.lineno}); it may be cut "
+                        "short or damaged — open it in ELAN or restore a backup") from exc
+    except OSError as exc:
+        raise ElanError(f"ELAN file {path} cannot be read ({exc}); check the file's permissions") from exc
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise ElanError(f"{path} is XML but not an ELAN file (root element <{root.tag}>, expected "
+                        "<ANNOTATION_DOCUMENT>); choose an .eaf file saved by ELAN")
+    if root.find("TIME_ORDER") is None or root.find("HEADER") is None:
+        raise ElanError(f"ELAN file {path} has no HEADER or TIME_ORDER; it is incomplete — re-save it from ELAN")
+    doc = EafDocument(root, path)
+    _check_references(doc)
+    return doc
+
+
+def _check_references(doc: EafDocument) -> None:
+    slots = doc.slot_times()
+    missing = {s for a in doc.root.iterfind("TIER/ANNOTATION/ALIGNABLE_ANNOTATION")
+               for s in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")) if s not in slots}
+    if missing:
+        raise ElanError(f"ELAN file {doc.path} refers to {len(missing)} time slot(s) that do not exist "
+                        f"(e.g. {sorted(missing)[0]}); the file is damaged — re-save it from ELAN")
+    names = doc.tier_names()
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise ElanError(f"ELAN file {doc.path} has two tiers named {dup[0]!r}; rename one in ELAN and try again")
+    ids = [a.get("ANNOTATION_ID") for a in doc.root.iterfind("TIER/ANNOTATION/*")]
+    dups = len(ids) - len(set(ids))
+    if dups:
+        doc.warnings.append(f"{dups} annotation ids are repeated; they are renumbered on export "
+                            "(references follow their own tier's parent)")
