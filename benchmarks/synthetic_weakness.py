@@ -85,7 +85,7 @@ def render(generator: str, size: int, seed: int, weakness: str, side: str) -> np
     if generator == "demo":
         from fshd_studio.demo import render_exercise_clip
 
-        return render_exercise_clip(EXERCISE, GRID, FPS, size, seed, WEAKNESS[weakness], side)
+        return render_exercise_clip(EXERCISE, GRID, FPS, (size, size), seed, WEAKNESS[weakness], side)
     return cartoon_clip(GRID, size, seed, WEAKNESS[weakness], side)
 
 

@@ -1,0 +1,37 @@
+"""`fshd-studio infer` on the demo session with the bundled synthetic model."""
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from fshd_studio.cli import run  # noqa: E402
+from fshd_studio.io.resources import models_dir  # noqa: E402
+
+
+@pytest.mark.slow
+def test_infer_writes_scores_vote_and_disclaimer(demo_project, tmp_path, capsys):
+    out = tmp_path / "results.json"
+    rc = run(["infer", str(demo_project.project), "--model", str(models_dir() / "demo-synthetic"),
+              "--exercise", "14", "--device", "cpu", "--json", str(out), "--preprocessed", str(tmp_path / "pre")])
+    assert rc == 0, capsys.readouterr().err
+    doc = json.loads(out.read_text())
+    assert doc["model_id"] == "demo-synthetic" and doc["model_synthetic"] is True
+    assert "not for diagnosis" in doc["disclaimer"].lower()
+    assert "means nothing clinically" in doc["model_trained_on"]
+    cams = {r["camera"] for r in doc["results"]} | {u["camera"] for u in doc["unusable"]}
+    assert cams == set(demo_project.videos)
+    for r in doc["results"]:
+        assert r["exercise"] == 14 and 0.0 <= r["p_fshd"] <= 1.0
+        assert sum(r["class_probs"].values()) == pytest.approx(1.0, abs=1e-4)
+    assert set(doc["vote"]) == {r["camera"] for r in doc["results"]}
+
+
+def test_infer_errors_are_one_line(tmp_path, capsys):
+    assert run(["infer", str(tmp_path / "none.fshd.json"), "--json", str(tmp_path / "r.json")]) == 2
+    assert run(["infer", str(tmp_path / "none.fshd.json"), "--model", str(tmp_path / "nomodel"),
+                "--json", str(tmp_path / "r.json")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(e.startswith("error: ") for e in err)
+    assert not (tmp_path / "r.json").exists()
