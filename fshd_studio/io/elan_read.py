@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fshd_studio.core.errors import ElanError
 
 
-@dataclass(frozen=True)
-class Annotation:
+class Annotation(NamedTuple):  # a NamedTuple: built 10^4 times per file, cheaper than a frozen dataclass
     id: str
     value: str
     start_ms: float | None  # None for an unaligned slot (see TierView for interpolated times)
@@ -46,6 +45,7 @@ class EafDocument:
     root: Any  # lxml Element ANNOTATION_DOCUMENT: the full document, kept as read
     path: Path | None
     warnings: list[str] = field(default_factory=list)
+    _tiers: list[Tier] | None = None  # built once; the tree is never mutated in place (writers copy it)
 
     @property
     def version(self) -> str:
@@ -70,14 +70,15 @@ class EafDocument:
         return [t.get("TIER_ID", "") for t in self.root.iterfind("TIER")]
 
     def tiers(self) -> list[Tier]:
-        slots = self.slot_times()
-        return [_tier(t, slots) for t in self.root.iterfind("TIER")]
+        if self._tiers is None:
+            slots = self.slot_times()
+            self._tiers = [_tier(t, slots) for t in self.root.iterfind("TIER")]
+        return self._tiers
 
     def tier(self, name: str) -> Tier:
-        slots = self.slot_times()
-        for t in self.root.iterfind("TIER"):
-            if t.get("TIER_ID") == name:
-                return _tier(t, slots)
+        for t in self.tiers():
+            if t.name == name:
+                return t
         raise KeyError(name)
 
     def linguistic_type_of(self, tier_name: str) -> str:
@@ -87,16 +88,24 @@ class EafDocument:
         raise KeyError(tier_name)
 
 
+def _value(a: Any) -> str:
+    first = a[0] if len(a) else None
+    if first is not None and first.tag == "ANNOTATION_VALUE":
+        return first.text or ""
+    return a.findtext("ANNOTATION_VALUE") or ""
+
+
 def _tier(el: Any, slots: dict[str, float | None]) -> Tier:
     anns = []
-    for wrapper in el.iterfind("ANNOTATION"):
-        for a in wrapper:
-            value = a.findtext("ANNOTATION_VALUE") or ""
-            if a.tag == "ALIGNABLE_ANNOTATION":
-                s1, s2 = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
-                anns.append(Annotation(a.get("ANNOTATION_ID", ""), value, slots.get(s1), slots.get(s2), None, s1, s2))
-            elif a.tag == "REF_ANNOTATION":
-                anns.append(Annotation(a.get("ANNOTATION_ID", ""), value, None, None, a.get("ANNOTATION_REF")))
+    get = slots.get
+    for a in el.iter("ALIGNABLE_ANNOTATION", "REF_ANNOTATION"):
+        attrib = a.attrib
+        if a.tag == "ALIGNABLE_ANNOTATION":
+            s1, s2 = attrib.get("TIME_SLOT_REF1"), attrib.get("TIME_SLOT_REF2")
+            anns.append(Annotation(attrib.get("ANNOTATION_ID", ""), _value(a), get(s1), get(s2), None, s1, s2))
+        else:
+            anns.append(Annotation(attrib.get("ANNOTATION_ID", ""), _value(a), None, None,
+                                   attrib.get("ANNOTATION_REF")))
     return Tier(el.get("TIER_ID", ""), el.get("LINGUISTIC_TYPE_REF", ""), el.get("PARENT_REF"),
                 el.get("PARTICIPANT", ""), tuple(anns))
 
@@ -128,8 +137,9 @@ def read_eaf(path: Path) -> EafDocument:
 
 def _check_references(doc: EafDocument) -> None:
     slots = doc.slot_times()
-    missing = {s for a in doc.root.iterfind("TIER/ANNOTATION/ALIGNABLE_ANNOTATION")
-               for s in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")) if s not in slots}
+    tiers = doc.tiers()
+    missing = {s for t in tiers for a in t.annotations if a.ref is None
+               for s in (a.start_slot, a.end_slot) if s not in slots}
     if missing:
         raise ElanError(f"ELAN file {doc.path} refers to {len(missing)} time slot(s) that do not exist "
                         f"(e.g. {sorted(missing)[0]}); the file is damaged — re-save it from ELAN")
@@ -137,7 +147,7 @@ def _check_references(doc: EafDocument) -> None:
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise ElanError(f"ELAN file {doc.path} has two tiers named {dup[0]!r}; rename one in ELAN and try again")
-    ids = [a.get("ANNOTATION_ID") for a in doc.root.iterfind("TIER/ANNOTATION/*")]
+    ids = [a.id for t in tiers for a in t.annotations]
     dups = len(ids) - len(set(ids))
     if dups:
         doc.warnings.append(f"{dups} annotation ids are repeated; they are renumbered on export "
