@@ -95,7 +95,16 @@ def test_status_and_selection_styles(tl) -> None:
     tl.controller.select(5)
     assert tl.regions[5].brush.color().alpha() > before
     assert tl.regions[5].lines[0].pen.widthF() > solid.widthF()
-    assert "confirmed" in tl.regions[5].label.toPlainText()
+    assert "confirmed" in tl.regions[5].full_text
+
+
+def test_labels_are_elided_to_the_region_width(tl) -> None:
+    label = tl.regions[5].label  # a 1 s segment
+    tl.plot.vb.setXRange(0.0, 24.0, padding=0)
+    short = label.toPlainText()
+    assert short.startswith("05") and len(short) < len(tl.regions[5].full_text)
+    tl.plot.vb.setXRange(5.5, 7.5, padding=0)  # zoomed in: the whole label fits
+    assert label.toPlainText() == tl.regions[5].full_text
 
 
 def test_next_and_previous_segment_select_and_seek(tl) -> None:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from fshd_studio.core.protocol import Exercise
 from fshd_studio.core.session import Segment
 from fshd_studio.gui.timeline.style import edge_pen, hover_pen, region_brush
+
+
+def elide(text: str, font: QFont, width_px: float) -> str:
+    """`text` shortened with an ellipsis to fit `width_px`; empty when not even two characters fit."""
+    metrics = QFontMetricsF(font)
+    if width_px < metrics.horizontalAdvance("00"):
+        return ""
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width_px)
 
 
 class SegmentRegion(pg.LinearRegionItem):
@@ -28,7 +37,10 @@ class SegmentRegion(pg.LinearRegionItem):
         self.label = pg.TextItem(anchor=(0, 0), color=(235, 235, 235))
         self.label.setParentItem(self)
         self._lane_top = 1.0
+        self._px_per_s = 0.0
+        self.full_text = ""
         self.sigRegionChanged.connect(self._place_label)
+        self.sigRegionChanged.connect(lambda: self.fit_label(self._px_per_s))
         self.apply(segment, exercise, selected=False)
 
     def apply(self, segment: Segment, exercise: Exercise | None, selected: bool) -> None:
@@ -39,7 +51,8 @@ class SegmentRegion(pg.LinearRegionItem):
         finally:
             self.blockSignals(False)
         name = exercise.label() if exercise else f"{segment.exercise_id:02d} ?"
-        self.label.setText(name + ("" if segment.status.value == "draft" else f" · {segment.status.value}"))
+        self.full_text = name + ("" if segment.status.value == "draft" else f" · {segment.status.value}")
+        self.fit_label(self._px_per_s)
         self.setBrush(region_brush(segment.exercise_id, selected, segment.status))
         pen = edge_pen(segment.exercise_id, selected, segment.status)
         for line in self.lines:
@@ -48,6 +61,16 @@ class SegmentRegion(pg.LinearRegionItem):
         self.setZValue(20 if selected else 10)
         self._place_label()
         self.update()
+
+    def fit_label(self, px_per_s: float) -> None:
+        """Elide the label to the region's width on screen (0: not laid out yet, show it whole)."""
+        self._px_per_s = px_per_s
+        text = self.full_text
+        if px_per_s > 0:
+            a, b = self.getRegion()
+            text = elide(text, self.label.textItem.font(), (b - a) * px_per_s - 6)
+        if text != self.label.toPlainText():
+            self.label.setText(text)
 
     def set_lane_top(self, y: float) -> None:
         self._lane_top = y

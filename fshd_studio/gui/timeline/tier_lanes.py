@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from fshd_studio.gui.timeline.segment_region import elide
 from fshd_studio.gui.timeline.style import TIER_BLOCK
 
 MAX_LABELS_PER_TIER = 150  # more annotation texts than this would clutter the lane and slow the view
@@ -45,11 +46,13 @@ class TierLanes:
         self.plot = plot
         self.tiers: list[TierBlocks] = []
         self._items: list[pg.GraphicsObject] = []
+        self._labels: list[tuple[pg.TextItem, float, str]] = []  # item, width in s, full text
 
     def set_tiers(self, tiers: Iterable[Any]) -> None:
         for item in self._items:
             self.plot.removeItem(item)
         self._items.clear()
+        self._labels.clear()
         self.tiers = [tier_blocks(t) for t in tiers]
         n = len(self.tiers)
         for k, tier in enumerate(self.tiers):
@@ -60,12 +63,20 @@ class TierLanes:
                 self.plot.addItem(bars)
                 self._items.append(bars)
             if len(tier.values) <= MAX_LABELS_PER_TIER:
-                for start, value in zip(tier.start_ms, tier.values):
+                for start, end, value in zip(tier.start_ms, tier.end_ms, tier.values):
                     if value:
                         text = pg.TextItem(value, anchor=(0, 0.5), color=(240, 240, 240))
                         text.setPos(start / 1000.0, y0 + 0.4)
                         self.plot.addItem(text)
                         self._items.append(text)
+                        self._labels.append((text, (end - start) / 1000.0, value))
+
+    def fit_labels(self, px_per_s: float) -> None:
+        """Elide every annotation text to its block's width on screen."""
+        for item, width_s, value in self._labels:
+            text = elide(value, item.textItem.font(), width_s * px_per_s - 6)
+            if text != item.toPlainText():
+                item.setText(text)
 
     def lane_names(self) -> Sequence[str]:
         return [t.name for t in self.tiers]

@@ -72,6 +72,8 @@ class TimelineWidget(TimelineActions, QWidget):
         self.follow_playhead = True  # pan the view when the playhead leaves it
         self.view_box.sweep.connect(self._on_sweep)
         self.view_box.clicked_at.connect(lambda s: controller.set_playhead(s * 1000.0))
+        self.view_box.sigXRangeChanged.connect(self.fit_labels)
+        self.view_box.sigResized.connect(self.fit_labels)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         controller.session_loaded.connect(self.rebuild)
         controller.segment_changed.connect(self.sync_region)
@@ -126,7 +128,9 @@ class TimelineWidget(TimelineActions, QWidget):
     def set_other_tiers(self, tiers: Iterable[Any]) -> None:
         """Show imported tiers (`fshd_studio.io.elan.other_tiers(doc)`) in read-only lanes."""
         self._other_tiers = list(tiers)
-        self.lanes.set_tiers(self._other_tiers)
+        session = self.controller.session
+        exercise_tier = session.exercise_tier if session else None
+        self.lanes.set_tiers(t for t in self._other_tiers if str(t.name) != exercise_tier)
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -163,6 +167,18 @@ class TimelineWidget(TimelineActions, QWidget):
             self.plot.addItem(region)
             self.regions[exercise_id] = region
         region.apply(seg, self._exercise(exercise_id), selected=exercise_id == self.controller.selected())
+        region.fit_label(self.px_per_second())
+
+    def px_per_second(self) -> float:
+        (x0, x1), _ = self.view_box.viewRange()
+        return self.view_box.width() / (x1 - x0) if x1 > x0 else 0.0
+
+    def fit_labels(self, *_args: object) -> None:
+        """Elide segment and annotation labels to their width on screen (after zoom, pan or resize)."""
+        px = self.px_per_second()
+        for region in self.regions.values():
+            region.fit_label(px)
+        self.lanes.fit_labels(px)
 
     def _exercise(self, exercise_id: int):
         try:
