@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
@@ -49,7 +49,6 @@ class MainWindow(FileActions, QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self.status = StatusLine(self.controller, self.statusBar(), RESEARCH_NOTE)
-        self.timeline.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.project_path_changed.connect(self._update_title)
@@ -64,13 +63,17 @@ class MainWindow(FileActions, QMainWindow):
     # ---- layout -------------------------------------------------------------------------------------
     def _build_review(self) -> None:
         from fshd_studio.gui.media import MediaPanel
-        from fshd_studio.gui.timeline import TimelineWidget
 
         self.review = QWidget(self)
         self.review.setObjectName("reviewPage")
         self.media = MediaPanel(self.controller, self._video_opener, parent=self.review)
-        self.timeline = TimelineWidget(self.controller, self.review)
-        self.timeline.setMinimumHeight(150)
+        self._timeline = None
+        self.timeline_slot = QWidget(self.review)  # the timeline (pyqtgraph) is built just after the first show
+        self.timeline_slot.setObjectName("timelineSlot")
+        self.timeline_slot.setMinimumHeight(150)
+        slot_lay = QVBoxLayout(self.timeline_slot)
+        slot_lay.setContentsMargins(0, 0, 0, 0)
+        self._timeline_scheduled = False
         self.checklist = ProtocolChecklist(self.controller, self.review)
         self.segment_info = SegmentInfo(self.controller, self.review)
         self.session_summary = SessionSummary(self.controller, self.review)
@@ -84,7 +87,7 @@ class MainWindow(FileActions, QMainWindow):
         side_lay.addWidget(self.session_summary)
         self.left_split = QSplitter(Qt.Orientation.Vertical, self.review)
         self.left_split.addWidget(self.media)
-        self.left_split.addWidget(self.timeline)
+        self.left_split.addWidget(self.timeline_slot)
         self.left_split.setStretchFactor(0, 3)
         self.left_split.setStretchFactor(1, 1)
         self.left_split.setSizes([640, 240])
@@ -97,6 +100,21 @@ class MainWindow(FileActions, QMainWindow):
         lay = QVBoxLayout(self.review)
         lay.setContentsMargins(6, 6, 6, 0)
         lay.addWidget(self.main_split)
+
+    @property
+    def timeline(self):  # noqa: ANN201 - TimelineWidget, imported lazily
+        return self.ensure_timeline()
+
+    def ensure_timeline(self):  # noqa: ANN201
+        """Build the timeline on first use: importing pyqtgraph costs ~0.2 s, so the window shows first."""
+        if self._timeline is None:
+            from fshd_studio.gui.timeline import TimelineWidget
+
+            self._timeline = TimelineWidget(self.controller, self.timeline_slot)
+            self._timeline.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+            self.timeline_slot.layout().addWidget(self._timeline)
+            self._show_linked_tiers()
+        return self._timeline
 
     def _build_stack(self) -> None:
         self.stack = QStackedWidget(self)
@@ -131,7 +149,11 @@ class MainWindow(FileActions, QMainWindow):
 
     # ---- actions ------------------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        m, t, c = self.media, self.timeline, self.controller
+        m, c = self.media, self.controller
+
+        def tl(name: str, *args: object) -> Callable[[], object]:
+            return lambda: getattr(self.timeline, name)(*args)
+
         h: dict[str, Callable[[], object]] = {
             "open": self.open_dialog, "open_demo": self.open_demo, "save": self.save, "save_as": self.save_as,
             "import_eaf": self.import_eaf_dialog, "export_eaf": self.export_eaf_dialog,
@@ -143,20 +165,20 @@ class MainWindow(FileActions, QMainWindow):
             "go_start": m.transport.go_to_start, "go_end": m.transport.go_to_end,
             "faster": m.transport.faster, "slower": m.transport.slower,
             "offset_prev": lambda: self._nudge_second_camera(-1), "offset_next": lambda: self._nudge_second_camera(1),
-            "mark_in": t.mark_in, "mark_out": t.mark_out, "cancel": t.cancel_pending,
-            "seg_prev": t.previous_segment, "seg_next": t.next_segment,
-            "start_earlier": lambda: t.nudge_start(-1), "start_later": lambda: t.nudge_start(1),
-            "end_earlier": lambda: t.nudge_end(-1), "end_later": lambda: t.nudge_end(1),
-            "confirm": self.confirm_selected, "delete": t.delete_selected,
+            "mark_in": tl("mark_in"), "mark_out": tl("mark_out"), "cancel": tl("cancel_pending"),
+            "seg_prev": tl("previous_segment"), "seg_next": tl("next_segment"),
+            "start_earlier": tl("nudge_start", -1), "start_later": tl("nudge_start", 1),
+            "end_earlier": tl("nudge_end", -1), "end_later": tl("nudge_end", 1),
+            "confirm": self.confirm_selected, "delete": tl("delete_selected"),
             "mode_review": lambda: self.set_mode("review"), "mode_labelling": lambda: self.set_mode("labelling"),
-            "zoom_in": lambda: t.zoom(0.5), "zoom_out": lambda: t.zoom(2.0), "zoom_fit": t.zoom_to_fit,
+            "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
             "shortcuts": self.show_shortcuts, "about": self.show_about,
         }
         for n in range(1, 10):
-            h[f"exercise_{n}"] = (lambda d=n: t.type_digit(d))
-        h["exercise_10"] = lambda: t.type_digit(0)
+            h[f"exercise_{n}"] = tl("type_digit", n)
+        h["exercise_10"] = tl("type_digit", 0)
         for n in range(11, 16):
-            h[f"exercise_{n}"] = (lambda e=n: t.assign_exercise(e))
+            h[f"exercise_{n}"] = tl("assign_exercise", n)
         return h
 
     def _build_actions(self) -> None:
@@ -243,6 +265,21 @@ class MainWindow(FileActions, QMainWindow):
         for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate"):
             self.actions_by_id[key].setEnabled(has)
         self._update_title()
+        if self._timeline is not None:
+            self._show_linked_tiers()
+
+    def _show_linked_tiers(self) -> None:
+        """The other tiers of the session's linked .eaf as read-only lanes under the exercise tier."""
+        session = self.controller.session
+        tiers: list = []
+        if session is not None and session.linked_eaf is not None and session.linked_eaf.is_file():
+            try:
+                from fshd_studio.io.elan import other_tiers, read_eaf
+
+                tiers = list(other_tiers(read_eaf(session.linked_eaf)))
+            except Exception as exc:  # optional lanes: never stop a project from opening
+                self.statusBar().showMessage(f"Other ELAN tiers not shown: {exc}", 6000)
+        self._timeline.set_other_tiers(tiers)
 
     def _update_title(self) -> None:
         c = self.controller
@@ -292,6 +329,12 @@ class MainWindow(FileActions, QMainWindow):
     def _save_layout(self) -> None:
         self.settings.save_layout(self.saveGeometry(), self.saveState(),
                                   {"main": self.main_split.saveState(), "left": self.left_split.saveState()})
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and not self._timeline_scheduled:
+            self._timeline_scheduled = True  # the window is on screen: now build the timeline
+            QTimer.singleShot(0, self.ensure_timeline)
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self.maybe_keep_changes("Quit"):

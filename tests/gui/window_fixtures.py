@@ -174,6 +174,7 @@ def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
+    w.ensure_timeline()
     w.activateWindow()
     if project is not None:
         assert w.open_project(project)
