@@ -140,3 +140,17 @@ def test_click_on_empty_space_moves_the_playhead(tl, qtbot) -> None:
     QTest.mouseClick(tl.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=view_point(tl, 10.0, 0.5))
     assert tl.controller.playhead_ms() == pytest.approx(10000.0, abs=60.0)
     assert tl.controller.undo_stack.count() == 0 and tl.controller.selected() == -1
+
+
+@pytest.mark.parametrize("name", ["tla_eafparser_example.eaf", "pympi_sample_3.0.eaf"])
+def test_real_eaf_tiers_in_lanes(tl, external, name) -> None:
+    from fshd_studio.io.elan import other_tiers, read_eaf
+
+    tiers = other_tiers(read_eaf(external / "elan" / name))
+    tl.set_other_tiers(tiers)
+    assert tl.lane_count == 1 + len(tiers)
+    names = [n for _, n in tl.plot.getAxis("left")._tickLevels[0]]
+    assert names[1:] == [t.name for t in tiers]
+    shown = sum(int(t.start_ms.size) for t in tl.lanes.tiers)
+    assert shown == sum(1 for t in tiers for a in t.annotations if a[1] > a[0])
+    assert shown > 0 and tl.controller.undo_stack.count() == 0
