@@ -20,34 +20,21 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def _tier_name(tier: Any) -> str:
-    for attr in ("id", "tier_id", "name"):
-        v = getattr(tier, attr, None)
-        if isinstance(v, str):
-            return v
-    return str(tier)
-
-
-def tier_names(doc: Any) -> list[str]:
-    tiers = getattr(doc, "tiers", None) or []
-    if isinstance(tiers, dict):
-        return list(tiers)
-    return [_tier_name(t) for t in tiers]
-
-
 def candidate_tiers(doc: Any, session: Session) -> list[tuple[str, int]]:
-    """(tier, number of exercise segments it yields) for every tier that names at least one exercise."""
+    """(tier, number of exercise segments it yields) for every tier whose values name exercises."""
     from fshd_studio.io.elan import import_exercises
 
+    try:
+        names = list(import_exercises(doc, session.protocol).candidates)
+    except (ElanError, ValueError, KeyError):
+        return []
     out = []
-    for name in tier_names(doc):
+    for name in names:
         try:
-            imp = import_exercises(doc, session.protocol, tier=name)
+            out.append((name, len(import_exercises(doc, session.protocol, tier=name).segments)))
         except (ElanError, ValueError, KeyError):
             continue
-        if imp.segments:
-            out.append((name, len(imp.segments)))
-    return out
+    return [(n, k) for n, k in out if k > 0]
 
 
 def _as_dict(segments: Any) -> dict[int, Segment]:
@@ -81,5 +68,12 @@ def read_doc(eaf: Path) -> Any:
 def export_eaf(session: Session, target: Path) -> None:
     from fshd_studio.io.elan import write_session_eaf
 
-    base = session.linked_eaf if session.linked_eaf and session.linked_eaf.is_file() else None
+    base = read_doc(session.linked_eaf) if session.linked_eaf and session.linked_eaf.is_file() else None
     write_session_eaf(session, target, base=base)
+
+
+def lane_tiers(doc: Any, exercise_tier: str) -> list[Any]:
+    """The tiers shown as read-only lanes: every tier but the exercise tier."""
+    from fshd_studio.io.elan import other_tiers
+
+    return list(other_tiers(doc, exclude=exercise_tier))

@@ -274,9 +274,9 @@ class MainWindow(FileActions, QMainWindow):
         tiers: list = []
         if session is not None and session.linked_eaf is not None and session.linked_eaf.is_file():
             try:
-                from fshd_studio.io.elan import other_tiers, read_eaf
+                from fshd_studio.gui.elan_actions import lane_tiers, read_doc
 
-                tiers = list(other_tiers(read_eaf(session.linked_eaf)))
+                tiers = lane_tiers(read_doc(session.linked_eaf), session.exercise_tier)
             except Exception as exc:  # optional lanes: never stop a project from opening
                 self.statusBar().showMessage(f"Other ELAN tiers not shown: {exc}", 6000)
         self._timeline.set_other_tiers(tiers)

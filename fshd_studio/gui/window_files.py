@@ -199,9 +199,10 @@ class FileActions:
         return True
 
     def _set_other_tiers(self: MainWindow, doc: object) -> None:
+        from fshd_studio.gui.elan_actions import lane_tiers
+
         try:
-            from fshd_studio.io.elan import other_tiers
-            self.timeline.set_other_tiers(other_tiers(doc))
+            self.timeline.set_other_tiers(lane_tiers(doc, self.controller.session.exercise_tier))
         except Exception as exc:  # the lanes are a nicety; the import itself succeeded
             self.statusBar().showMessage(f"Other tiers not shown: {exc}", 4000)
 

@@ -1,0 +1,98 @@
+"""ELAN from the window: export validates against the EAF 3.0 XSD and re-imports to the same segments;
+an ambiguous file asks for the exercise tier; an import is one undo step; a dropped .eaf is imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fshd_studio.core.session import Span
+from tests.gui.window_fixtures import OFFSET_MS, open_window
+from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
+
+etree = pytest.importorskip("lxml.etree")
+pytest.importorskip("fshd_studio.io.elan")
+
+
+def spans(session) -> dict[int, tuple[float, float]]:
+    return {i: (s.span.start_ms, s.span.end_ms) for i, s in session.segments.items()}
+
+
+@pytest.fixture
+def exported(main_window, tmp_path) -> Path:
+    w = main_window
+    w.controller.create_segment(9, Span(3000.0, 3960.0))
+    out = tmp_path / "export" / "visit.eaf"
+    out.parent.mkdir()
+    w.prompts.save_path = out
+    w.actions_by_id["export_eaf"].trigger()
+    assert out.is_file() and "error" not in w.prompts.names()
+    return out
+
+
+def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window, exported, external) -> None:
+    schema = etree.XMLSchema(etree.parse(str(external / "elan" / "xsd" / "EAFv3.0.xsd")))
+    doc = etree.parse(str(exported))
+    assert schema.validate(doc), schema.error_log.last_error
+    w = main_window
+    before = spans(w.controller.session)
+    w.controller.replace_all({}, {"right": 0.0}, "clear")  # forget everything, then import it back
+    assert w.controller.session.segments == {} and w.controller.session.camera("right").offset_ms == 0.0
+    assert w.import_eaf(exported)
+    after = spans(w.controller.session)
+    assert after.keys() == before.keys()
+    for i in before:
+        assert after[i] == pytest.approx(before[i], abs=1.0)
+    assert w.controller.session.camera("right").offset_ms == pytest.approx(OFFSET_MS)
+    assert w.controller.session.linked_eaf == exported
+
+
+def test_import_is_one_undo_step(main_window, exported) -> None:
+    w = main_window
+    c = w.controller
+    c.replace_all({}, {}, "clear")
+    n = c.undo_stack.count()
+    assert w.import_eaf(exported)
+    assert c.undo_stack.count() == n + 1 and len(c.session.segments) == 5
+    c.undo_stack.undo()
+    assert c.session.segments == {}
+
+
+def test_ambiguous_tiers_ask_which_one(main_window, exported, tmp_path) -> None:
+    tree = etree.parse(str(exported))
+    root = tree.getroot()
+    tier = next(t for t in root.iterfind("TIER") if t.findall("ANNOTATION"))
+    copy = etree.fromstring(etree.tostring(tier))
+    copy.set("TIER_ID", "Exercise (second annotator)")
+    for ann in copy.findall("ANNOTATION")[2:]:
+        copy.remove(ann)
+    for a in copy.iter("ALIGNABLE_ANNOTATION"):
+        a.set("ANNOTATION_ID", a.get("ANNOTATION_ID") + "_b")
+    tier.addnext(copy)
+    two = tmp_path / "two.eaf"
+    tree.write(str(two), xml_declaration=True, encoding="UTF-8")
+    w = main_window
+    w.prompts.tier = "Exercise (second annotator)"
+    assert w.import_eaf(two)
+    (_, (candidates, eaf)), = [a for a in w.prompts.asked if a[0] == "pick_tier"]
+    assert {name for name, _ in candidates} == {tier.get("TIER_ID"), "Exercise (second annotator)"}
+    assert len(w.controller.session.segments) == 2 and w.controller.session.exercise_tier == w.prompts.tier
+    w.prompts.tier = None  # cancelling the question imports nothing
+    n = w.controller.undo_stack.count()
+    assert not w.import_eaf(two) and w.controller.undo_stack.count() == n
+
+
+def test_dropped_eaf_is_imported(main_window, exported) -> None:
+    w = main_window
+    w.controller.replace_all({}, {}, "clear")
+    w.handle_dropped([exported])
+    assert len(w.controller.session.segments) == 5
+
+
+def test_a_broken_eaf_shows_an_error(main_window, tmp_path) -> None:
+    bad = tmp_path / "bad.eaf"
+    bad.write_text("<ANNOTATION_DOCUMENT><TIER")
+    w = main_window
+    assert not w.import_eaf(bad)
+    assert "error" in w.prompts.names() and len(w.controller.session.segments) == 4
