@@ -52,9 +52,10 @@ class _DemoJob(QRunnable):
 
             kwargs: dict[str, Any] = {}
             params = inspect.signature(make_demo).parameters
-            if "report" in params:
+            open_kw = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values())
+            if "report" in params or open_kw:
                 kwargs["report"] = lambda p: self.signals.progress.emit(p.stage, p.done, p.total)
-            if "cancel" in params:
+            if "cancel" in params or open_kw:
                 kwargs["cancel"] = self.cancel
             result = make_demo(self.folder, **kwargs)
             self.signals.finished.emit(_project_of(result, self.folder), "")
