@@ -1,8 +1,9 @@
-"""The main window's look, guarded by a pixel comparison with a tolerance (like labelme's screenshot test).
+"""The main window's look on the demo session, guarded by a pixel comparison with a tolerance (like labelme's screenshot test).
 
 Regenerate the reference after an intended change of the layout:
     FSHD_UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/gui/test_screenshot.py
-and look at tests/gui/reference/main_window.png before committing it.
+and look at tests/gui/reference/main_window.png before committing it. A change of the demo generator or of
+the media/timeline widgets' look also needs a new reference.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtGui import QImage
 
 from fshd_studio.gui.app_main import SCREENSHOT_SIZE, make_app, render_screenshot
 from tests.gui.window_fixtures import open_window
-from tests.gui.window_fixtures import app_settings, window_project, window_project_src  # noqa: F401
+from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 REFERENCE = Path(__file__).parent / "reference" / "main_window.png"
 MAX_MEAN_DIFF = 6.0  # mean absolute difference per channel (0–255)
@@ -30,10 +31,11 @@ def as_array(path: Path) -> np.ndarray:
     return buf[:, : w * 3].reshape(h, w, 3).copy()  # copy: the QImage owns that memory
 
 
-def test_main_window_looks_like_the_reference(qtbot, app_settings, window_project, tmp_path) -> None:
+def test_main_window_looks_like_the_reference(qtbot, app_settings, demo_project, tmp_path) -> None:
+    """The short demo session (tests/fixtures_demo.py), exercise 3 selected, playhead at its start."""
     make_app()  # the real stylesheet and style
-    w = open_window(qtbot, window_project)
-    w.checklist.click_exercise(2)  # a selected segment, a finding and the details box in the picture
+    w = open_window(qtbot, demo_project.project)
+    w.checklist.click_exercise(3)  # a selected segment, its findings and the details box in the picture
     out = tmp_path / "shot.png"
     assert render_screenshot(w, out)
     shot = as_array(out)
