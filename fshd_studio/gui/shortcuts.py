@@ -98,9 +98,18 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
     """(menu, keys, what it does) for the Help → Shortcuts table, in menu order."""
     rows = []
     for menu in MENUS:
+        grouped = False
         for s in SHORTCUTS:
-            if s.menu == menu and s.keys:
-                rows.append((menu, " / ".join(s.keys), s.help or s.text.replace("&", "")))
+            if s.menu != menu or not s.keys:
+                continue
+            if s.section == "exercise":  # 15 similar keys: one row
+                if not grouped:
+                    rows.append((menu, "1 … 9, 0 / Shift+1 … Shift+5",
+                                 "Give the marked span (or the selected segment) exercise 1–9, 10 / 11–15; "
+                                 "typing 1 then 2 quickly also gives 12"))
+                    grouped = True
+                continue
+            rows.append((menu, " / ".join(s.keys), s.help or s.text.replace("&", "")))
     return rows
 
 
