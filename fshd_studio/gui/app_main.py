@@ -103,6 +103,8 @@ def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = 
                 pass  # the window showed why; it stays open, empty
         except UserError as exc:
             return _fail(window, screenshot, str(exc))
+    if project is None and screenshot is None:
+        window.offer_untitled_recovery()
     if screenshot is not None:
         ok = render_screenshot(window, Path(screenshot))
         if not ok:

@@ -88,6 +88,25 @@ class FileActions:
         self.statusBar().showMessage(f"Recovered unsaved work from {sidecar.name}; save to keep it", 8000)
         return list(loaded.missing_videos)
 
+    def offer_untitled_recovery(self: MainWindow) -> bool:
+        """At start without a project: recover an untitled session left by a crash, if the user wants."""
+        from fshd_studio.io.project import load_project
+
+        sidecar = pending_recovery(None)
+        if sidecar is None:
+            return False
+        if not self.prompts.recover("an untitled session", sidecar):
+            discard_sidecar(None)
+            return False
+        try:
+            loaded = load_project(sidecar)
+        except UserError as exc:
+            self.prompts.error("Cannot recover", str(exc))
+            return False
+        self.controller.set_session(loaded.session, None, dirty=True)
+        self.statusBar().showMessage("Recovered an untitled session; save it to keep it", 8000)
+        return True
+
     def open_demo(self: MainWindow) -> None:
         from fshd_studio.gui.demo_runner import ensure_demo
 

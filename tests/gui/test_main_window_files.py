@@ -177,3 +177,21 @@ def test_settings_go_to_the_test_folder(app_settings) -> None:
     s.add_recent(Path("/x/a.fshd.json"))
     s.sync()
     assert Path(s.q.fileName()).is_relative_to(app_settings)
+
+
+def test_untitled_session_is_autosaved_and_recovered(qtbot, app_settings, window_project) -> None:
+    w = open_window(qtbot, None)
+    w.handle_dropped([window_project.parent / "left.mp4", window_project.parent / "right.mp4"])
+    w.controller.create_segment(6, Span(1000.0, 2000.0))
+    side = sidecar_for(None)
+    qtbot.waitUntil(side.exists, timeout=3000)
+    w.autosaver.timer.stop()  # crash: no closeEvent
+    w2 = open_window(qtbot, None)
+    assert w2.offer_untitled_recovery()
+    c = w2.controller
+    assert c.project_path is None and c.is_dirty() and c.session.segments[6].span == Span(1000.0, 2000.0)
+    assert c.session.camera("cam2").video == (window_project.parent / "right.mp4").resolve()
+    w.prompts.save_choice = w2.prompts.save_choice = SaveChoice.DISCARD
+    w2.close()
+    assert not side.exists()
+    w.close()
