@@ -46,42 +46,16 @@ def raw_decode_ms(video: Path, start: int, steps: int) -> list[float]:
     return times
 
 
-def _stand_in_controller(video: Path, offset_b_ms: float):
-    """The playhead part of SessionController, enough to drive the media panel."""
-    from PySide6.QtCore import QObject, Signal
-
+def _controller(video: Path, offset_b_ms: float):
+    """The app's SessionController on a two-camera session whose cameras both read `video`."""
     from fshd_studio.core.session import Camera, Session
+    from fshd_studio.gui.controller import SessionController
     from fshd_studio.io.protocol_file import load_protocol
-    from fshd_studio.io.video import open_video
 
-    class Controller(QObject):
-        session_loaded, segment_changed, offset_changed = Signal(), Signal(int), Signal(str)
-        playhead_moved, selection_changed = Signal(float), Signal(int)
-
-        def __init__(self) -> None:
-            super().__init__()
-            cams = [Camera("A", video, 0.0, "A"), Camera("B", video, offset_b_ms, "B")]
-            self.session = Session("bench", "2026-01-01", load_protocol("fshd-15", REPO), cams)
-            self._tb = open_video(video).timebase
-            self._ms = 0.0
-
-        def timebase(self, _camera_id: str):
-            return self._tb
-
-        def session_range_ms(self) -> tuple[float, float]:
-            return 0.0, self._tb.duration_ms
-
-        def playhead_ms(self) -> float:
-            return self._ms
-
-        def set_playhead(self, ms: float) -> None:
-            self._ms = ms
-            self.playhead_moved.emit(ms)
-
-        def selected(self) -> int:
-            return -1
-
-    return Controller()
+    cams = [Camera("A", video, 0.0, "A"), Camera("B", video, offset_b_ms, "B")]
+    ctl = SessionController()
+    ctl.set_session(Session("bench", "2026-01-01", load_protocol("fshd-15", REPO), cams), None)
+    return ctl
 
 
 def frame_step_ms(video: Path, start: int, steps: int, pace_ms: int) -> list[float]:
@@ -95,8 +69,8 @@ def frame_step_ms(video: Path, start: int, steps: int, pace_ms: int) -> list[flo
     from fshd_studio.gui.media import MediaPanel
 
     app = QCoreApplication.instance()
-    probe = _stand_in_controller(video, 0.0)
-    ctl = _stand_in_controller(video, 2 * probe.timebase("A").frame_period_ms)
+    ctl = _controller(video, 0.0)
+    ctl.change_offset("B", 2 * ctl.timebase("A").frame_period_ms)
     panel = MediaPanel(ctl)
     panel.resize(1280, 520)
     panel.show()

@@ -19,6 +19,7 @@ def panel(qtbot, external):
     p = MediaPanel(ctl, opener=reader_for)
     qtbot.addWidget(p)
     p.resize(900, 400)
+    p.show()
     yield p
     p.shutdown()
     for v in p.views.values():
@@ -58,8 +59,8 @@ def test_second_steps_and_time_display(qtbot, panel) -> None:
     ctl.set_playhead(500.0)
     panel.step_seconds(1.0)
     assert ctl.playhead_ms() == pytest.approx(1500.0)
-    wait_shown(qtbot, panel)
-    assert panel.transport.time_label.text() == f"00:00:01.500  frame {expected(ctl, 'A')}"
+    shown = wait_shown(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.transport.time_label.text() == f"00:00:01.500  frame {shown['A']}")
     assert panel.transport.slider.value() == 1500
     panel.step_seconds(-10.0)
     assert ctl.playhead_ms() == 0.0  # clamped to the session

@@ -55,6 +55,7 @@ class MediaPanel(QWidget):
             col.setContentsMargins(2, 2, 2, 2)
             view = CameraView(self.controller, cam_id, self._opener, column)
             view.relocate_requested.connect(self.relocate_requested)
+            view.frame_painted.connect(self.transport.show_painted_frame)
             editor = OffsetEditor(self.controller, cam_id, column)
             editor.preview.connect(self._on_preview)
             col.addWidget(view, 1)

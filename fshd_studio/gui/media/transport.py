@@ -18,6 +18,7 @@ class TransportBar(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.clock = PlaybackClock(controller, self)
+        self._painted: int | None = None  # the reference camera's frame on screen
         self._build()
         controller.session_loaded.connect(self._on_session_loaded)
         controller.playhead_moved.connect(self._on_playhead)
@@ -112,6 +113,7 @@ class TransportBar(QWidget):
     # -- observers ------------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
         self.clock.pause()
+        self._painted = None
         lo, hi = self.controller.session_range_ms() if self.controller.session else (0.0, 0.0)
         with QSignalBlocker(self.slider):
             self.slider.setRange(int(lo), int(hi))
@@ -125,14 +127,18 @@ class TransportBar(QWidget):
     def _on_playhead(self, ms: float) -> None:
         with QSignalBlocker(self.slider):
             self.slider.setValue(int(round(ms)))
-        self.time_label.setText(f"{format_ms(ms)}  frame {self._reference_frame(ms)}")
+        self._show_time()
 
-    def _reference_frame(self, ms: float) -> str:
+    def show_painted_frame(self, camera_id: str, index: int) -> None:
+        """The reference camera painted frame `index`: the label names the frame on screen, not a wish."""
         ref = reference_camera(self.controller)
-        if ref is None:
-            return "—"
-        cam_id, tb = ref
-        return str(tb.frame_at(ms + self.controller.session.camera(cam_id).offset_ms))
+        if ref is not None and ref[0] == camera_id:
+            self._painted = index
+            self._show_time()
+
+    def _show_time(self) -> None:
+        frame = "—" if self._painted is None else str(self._painted)
+        self.time_label.setText(f"{format_ms(self.controller.playhead_ms())}  frame {frame}")
 
     def _on_playing(self, playing: bool) -> None:
         self.play_button.setText("❚❚" if playing else "▶")
