@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -76,3 +78,24 @@ def test_ctrl_drag_on_picture_is_one_undo_step(qtbot, panel) -> None:
     QTest.mouseRelease(view, Qt.MouseButton.LeftButton, ctrl, QPoint(150, 100))
     assert ctl.undo_stack.count() == 1
     assert offset(panel, "A") == pytest.approx(100.0)  # 50 px × 2 ms
+
+
+def test_edited_offset_reaches_the_project_and_the_eaf_time_origin(qtbot, panel, tmp_path) -> None:
+    from fshd_studio.io.elan import read_eaf, write_session_eaf
+    from fshd_studio.io.project import load_project
+
+    ctl = panel.controller
+    panel.offset_editors["B"].jog.sliderPressed.emit()
+    panel.offset_editors["B"].jog.setValue(-640)
+    panel.offset_editors["B"].jog.sliderReleased.emit()
+    panel.offset_editors["B"].plus.click()
+    expected = -640.0 + ctl.timebase("B").frame_period_ms
+    assert offset(panel, "B") == pytest.approx(expected) and ctl.undo_stack.count() == 2
+    project = ctl.save(tmp_path / "visit.fshd.json")
+    assert load_project(project).session.camera("B").offset_ms == pytest.approx(expected)
+    write_session_eaf(ctl.session, tmp_path / "visit.eaf")
+    origins = {Path(m.url).name: m.time_origin_ms for m in read_eaf(tmp_path / "visit.eaf").media()}
+    assert origins[ctl.session.camera("B").video.name] == pytest.approx(expected, abs=1.0)  # ELAN stores whole ms
+    ctl.undo_stack.undo()
+    ctl.undo_stack.undo()
+    assert offset(panel, "B") == 0.0 and panel.offset_editors["B"].spin.value() == 0.0
