@@ -1,16 +1,139 @@
-"""`fshd-studio votes` (placeholder until its issue lands)."""
+"""`fshd-studio votes ...`: the labelling tool without the GUI (import, aggregate, export, train, predict)."""
 
 from __future__ import annotations
 
 import argparse
-
-from fshd_studio.commands.common import not_available
+from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("votes", help="(not available yet)")
-    p.set_defaults(func=run)
+    p = sub.add_parser("votes", help="emotion labelling: import images, aggregate votes, export, train, predict")
+    vs = p.add_subparsers(dest="votes_command", metavar="ACTION", required=True)
+    imp = vs.add_parser("import", help="add a folder's images (face detected and cropped) to its vote file")
+    imp.add_argument("folder", type=Path)
+    imp.set_defaults(func=run_import)
+    agg = vs.add_parser("aggregate", help="apply the absolute-majority rule; print a JSON summary")
+    src = agg.add_mutually_exclusive_group(required=True)
+    src.add_argument("--db", type=Path, metavar="FOLDER", help="image folder with its fshd-votes.sqlite")
+    src.add_argument("--ferplus", type=Path, metavar="CSV", help="a crowd table in the FER+ format")
+    agg.add_argument("--absent", choices=("no", "ignore"), default="no",
+                     help="a group member who did not vote counts as 'no' (default) or is ignored")
+    agg.add_argument("--json", type=Path, metavar="OUT", help="also write the full result here")
+    agg.set_defaults(func=run_aggregate)
+    exp = vs.add_parser("export", help="kept images as a class-folder dataset (every 5th to val)")
+    exp.add_argument("folder", type=Path)
+    exp.add_argument("--out", type=Path, required=True)
+    exp.add_argument("--absent", choices=("no", "ignore"), default="no")
+    exp.set_defaults(func=run_export)
+    tr = vs.add_parser("train", help="train the YOLO emotion classifier on an exported dataset (offline)")
+    tr.add_argument("dataset", type=Path)
+    tr.add_argument("--out", type=Path, required=True)
+    tr.add_argument("--epochs", type=int, default=30)
+    tr.add_argument("--imgsz", type=int, default=128)
+    tr.add_argument("--model", choices=("n", "s", "m", "l", "x"), default="n")
+    tr.set_defaults(func=run_train)
+    pr = vs.add_parser("predict", help="emotions of the faces in images or a video file")
+    pr.add_argument("weights", type=Path)
+    pr.add_argument("inputs", type=Path, nargs="+")
+    pr.set_defaults(func=run_predict)
 
 
-def run(args: argparse.Namespace) -> int:
-    return not_available("votes")
+def run_import(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.common import print_json, print_progress
+    from fshd_studio.core.errors import UserError
+    from fshd_studio.labelling.images import import_folder
+    from fshd_studio.labelling.store import VoteStore
+
+    if not args.folder.is_dir():
+        raise UserError(f"folder {args.folder} does not exist")
+    with VoteStore(args.folder) as store:
+        warnings = import_folder(args.folder, store, report=print_progress)
+        print_json({"images": len(store.images()), "warnings": warnings})
+    return 0
+
+
+def _aggregate_db(folder: Path, absent: str):
+    from fshd_studio.core.errors import UserError
+    from fshd_studio.labelling.majority import Absent, aggregate
+    from fshd_studio.labelling.store import DB_NAME, Round, VoteStore
+
+    if not (folder / DB_NAME).is_file():
+        raise UserError(f"no vote file {DB_NAME} in {folder}; import the images first (`votes import`)")
+    store = VoteStore(folder)
+    agg = aggregate([r.id for r in store.images()], store.latest_votes(Round.SORT), store.latest_votes(Round.CHECK),
+                    store.labellers(), Absent(absent))
+    return store, agg
+
+
+def run_aggregate(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from fshd_studio.commands.common import print_json
+    from fshd_studio.io.atomic import atomic_write_json
+
+    if args.ferplus:
+        from fshd_studio.labelling.agreement import fleiss_kappa, full_rater_rows
+        from fshd_studio.labelling.ferplus import absolute_majority, read_crowd_table
+
+        table = read_crowd_table(args.ferplus)
+        res = absolute_majority(table)
+        summary = {"images": len(table.names), "kept_any_label": res.kept_any, "kept_study_classes": res.kept_study,
+                   "kept_four_classes_total": sum(res.kept_study.values()), "no_majority": res.no_majority,
+                   "majority_unknown_or_not_face": res.majority_not_a_label,
+                   "fleiss_kappa": fleiss_kappa(full_rater_rows(table.counts)),
+                   "rule": "kept when one column has more than half of the row's votes (all columns count)"}
+        full = {**summary, "labels": {n: (table.columns[i] if i >= 0 else None)
+                                      for n, i in zip(table.names, res.label.tolist())}}
+    else:
+        store, agg = _aggregate_db(args.db, args.absent)
+        images = {r.id: r.path for r in store.images()}
+        summary = {"images": len(images), "group": list(agg.group), "absent_votes_count_as": agg.absent_policy.value,
+                   "status": dict(Counter(o.status.value for o in agg.outcomes.values())),
+                   "kept_per_class": dict(Counter(agg.kept().values())), "fleiss_kappa_sort": agg.kappa_sort,
+                   "fleiss_kappa_sort_per_class": agg.kappa_sort_per_class, "fleiss_kappa_check": agg.kappa_check,
+                   "labeller_agreement_with_majority": agg.labeller_agreement,
+                   "to_review": [images[o.image_id] for o in agg.to_review()]}
+        full = {**summary, "outcomes": {images[i]: {"proposed": o.proposed, "yes": o.yes, "no": o.no,
+                                                    "absent": o.absent, "status": o.status.value}
+                                        for i, o in agg.outcomes.items()}}
+        store.close()
+    print_json(summary)
+    if args.json:
+        atomic_write_json(args.json, full)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.common import print_json, print_progress
+    from fshd_studio.labelling.export import export_dataset
+
+    store, agg = _aggregate_db(args.folder, args.absent)
+    with store:
+        res = export_dataset(store, agg, args.out, report=print_progress)
+    print_json({"folder": str(res.folder), "counts": res.counts})
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.common import print_json, print_progress
+    from fshd_studio.labelling.classifier import train_classifier
+
+    res = train_classifier(args.dataset, args.out, epochs=args.epochs, imgsz=args.imgsz, size=args.model,
+                           report=print_progress)
+    print_json({"weights": str(res.weights), "val_top1": res.top1, "classes": res.names,
+                "confusion_pred_by_true": res.confusion.tolist()})
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.common import print_json
+    from fshd_studio.labelling.images import IMAGE_SUFFIXES
+    from fshd_studio.labelling.predict import predict_image_files, stream_predictions
+
+    images = [p for p in args.inputs if p.suffix.lower() in IMAGE_SUFFIXES]
+    out = {k: [p.__dict__ for p in v] for k, v in predict_image_files(args.weights, images).items()} if images else {}
+    for video in (p for p in args.inputs if p not in images):
+        out[str(video)] = [{"frame": k, "faces": [p.__dict__ for p in preds]}
+                           for k, _, preds in stream_predictions(args.weights, video, every=5)]
+    print_json(out)
+    return 0

@@ -1,0 +1,78 @@
+"""Export the kept images as a class-folder dataset (ultralytics classification layout).
+
+Split as in the study: within each class, images in a stable order (their relative path), every 5th one
+(the 5th, 10th, ...) goes to validation, the others to training.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import Progress, ReportFn, check_cancel, no_report
+from fshd_studio.labelling.classes import CLASSES
+from fshd_studio.labelling.images import cropped
+from fshd_studio.labelling.majority import Aggregate
+from fshd_studio.labelling.store import VoteStore
+
+EVERY = 5
+
+
+def split_every_fifth(paths: list[str]) -> tuple[list[str], list[str]]:
+    ordered = sorted(paths)
+    val = [p for i, p in enumerate(ordered, start=1) if i % EVERY == 0]
+    return [p for i, p in enumerate(ordered, start=1) if i % EVERY], val
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path
+    counts: dict[str, dict[str, int]]  # split -> class -> images
+
+
+def export_dataset(store: VoteStore, agg: Aggregate, out: Path, *, report: ReportFn = no_report,
+                   cancel: threading.Event | None = None) -> ExportResult:
+    """Write out/train/<class>/ and out/val/<class>/ (face crops as PNG); the folder appears only when complete."""
+    import cv2
+
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"folder {out} is not empty; export into a new folder")
+    images = {r.id: r for r in store.images()}
+    kept = agg.kept()
+    if not kept:
+        raise UserError("no image has an absolute majority yet; nothing to export")
+    by_class = {c: [images[i].path for i, c2 in kept.items() if c2 == c] for c in CLASSES}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    counts: dict[str, dict[str, int]] = {"train": {}, "val": {}}
+    by_path = {r.path: r for r in images.values()}
+    done, total = 0, len(kept)
+    try:
+        for cls, paths in by_class.items():
+            for split, chosen in zip(("train", "val"), split_every_fifth(paths)):
+                (tmp / split / cls).mkdir(parents=True, exist_ok=True)
+                counts[split][cls] = len(chosen)
+                for rel in chosen:
+                    check_cancel(cancel)
+                    rec = by_path[rel]
+                    rgb = cropped(store.folder, rel, rec.crop)
+                    name = rel.replace("/", "__").rsplit(".", 1)[0] + ".png"
+                    cv2.imwrite(str(tmp / split / cls / name), rgb[..., ::-1])
+                    done += 1
+                    report(Progress("export", done, total))
+        (tmp / "dataset.json").write_text(json.dumps({"classes": list(CLASSES), "split": "every 5th to val",
+                                                      "counts": counts, "absent_votes": agg.absent_policy.value}))
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ExportResult(out, counts)

@@ -1,0 +1,124 @@
+"""Import a folder of face images: robust loading (8/16-bit, grey, alpha), face detection, crop with margin."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import Progress, ReportFn, check_cancel, no_report
+from fshd_studio.labelling.store import VoteStore
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+MARGIN = 0.25  # share of the face box added on each side
+MAX_DETECT_SIDE = 1024  # large photos are searched at this size, crops taken at full size
+
+
+def load_rgb(path: Path) -> np.ndarray:
+    """Any 8/16-bit grey, RGB or RGBA image as RGB uint8 (alpha composited on white)."""
+    import cv2
+
+    data = np.fromfile(str(path), dtype=np.uint8)
+    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    if img is None:
+        raise UserError(f"image {path} cannot be read; it is not a JPEG/PNG image or it is damaged")
+    if img.dtype != np.uint8:
+        img = (img.astype(np.float32) * (255.0 / np.iinfo(img.dtype).max)).astype(np.uint8)
+    if img.ndim == 2:
+        return np.ascontiguousarray(np.repeat(img[..., None], 3, axis=2))
+    if img.shape[2] == 4:
+        alpha = img[..., 3:4].astype(np.float32) / 255.0
+        img = (img[..., :3].astype(np.float32) * alpha + 255.0 * (1 - alpha)).astype(np.uint8)
+    return np.ascontiguousarray(img[..., :3][..., ::-1])  # BGR -> RGB
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    score: float
+
+
+class FaceFinder:
+    """mediapipe face detection (full-range model) on a downscaled copy; boxes in full-size pixels."""
+
+    def __init__(self) -> None:
+        import mediapipe as mp
+
+        self._det = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+
+    def close(self) -> None:
+        self._det.close()
+
+    def find(self, rgb: np.ndarray) -> list[FaceBox]:
+        import cv2
+
+        h, w = rgb.shape[:2]
+        scale = min(1.0, MAX_DETECT_SIDE / max(h, w))
+        small = cv2.resize(rgb, (max(1, int(w * scale)), max(1, int(h * scale)))) if scale < 1 else rgb
+        if min(small.shape[:2]) < 16:
+            return []
+        res = self._det.process(small)
+        boxes = []
+        for d in res.detections or []:
+            b = d.location_data.relative_bounding_box
+            boxes.append(FaceBox(int(b.xmin * w), int(b.ymin * h), int((b.xmin + b.width) * w),
+                                 int((b.ymin + b.height) * h), float(d.score[0])))
+        return sorted(boxes, key=lambda f: (f.x1 - f.x0) * (f.y1 - f.y0), reverse=True)
+
+
+def crop_with_margin(box: FaceBox, width: int, height: int, margin: float = MARGIN) -> tuple[int, int, int, int]:
+    """A square crop around the face, `margin` of its size added on each side, clipped to the image."""
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    side = max(box.x1 - box.x0, box.y1 - box.y0) * (1 + 2 * margin)
+    x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+    return x0, y0, int(min(width, cx + side / 2)), int(min(height, cy + side / 2))
+
+
+def import_folder(folder: Path, store: VoteStore, *, report: ReportFn = no_report,
+                  cancel: threading.Event | None = None) -> list[str]:
+    """Add every image of the folder (recursively) to the store, with its largest face's crop.
+
+    Returns one warning per image that could not be read or shows no face (those stay, uncropped)."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    if not files:
+        raise UserError(f"folder {folder} holds no .jpg or .png images; choose the folder of face images")
+    known = {r.path for r in store.images()}
+    warnings: list[str] = []
+    finder = FaceFinder()
+    try:
+        for i, path in enumerate(files):
+            check_cancel(cancel)
+            report(Progress("import images", i, len(files)))
+            rel = path.relative_to(folder).as_posix()
+            if rel in known:
+                continue
+            try:
+                rgb = load_rgb(path)
+            except UserError as exc:
+                warnings.append(str(exc))
+                continue
+            h, w = rgb.shape[:2]
+            faces = finder.find(rgb)
+            crop = crop_with_margin(faces[0], w, h) if faces else None
+            if not faces:
+                warnings.append(f"no face found in {rel}; set its crop by hand or mark it unusable")
+            store.add_image(rel, w, h, crop, len(faces))
+    finally:
+        finder.close()
+    report(Progress("import images", len(files), len(files)))
+    return warnings
+
+
+def cropped(folder: Path, rel: str, crop: tuple[int, int, int, int] | None) -> np.ndarray:
+    rgb = load_rgb(Path(folder) / rel)
+    if crop is None:
+        return rgb
+    x0, y0, x1, y1 = crop
+    return rgb[y0:y1, x0:x1] if x1 > x0 and y1 > y0 else rgb
