@@ -144,3 +144,19 @@ def test_slow_decoding_drops_frames_instead_of_lagging(qtbot, external) -> None:
         qtbot.waitUntil(lambda: p.views["A"].shown_index == p.views["A"].wanted_index, timeout=5000)
     finally:
         p.shutdown()
+
+
+def test_three_cameras_step_together(qtbot, external) -> None:
+    video = external / "video"
+    ctl = make_controller({"A": video / "pyfeat_single_face.mp4", "B": video / "pyfeat_noface_face.mov",
+                           "C": video / "pyfeat_WolfgangLanger_Pexels.mp4"}, offsets={"C": -150.0})
+    p = MediaPanel(ctl, opener=reader_for)
+    qtbot.addWidget(p)
+    try:
+        assert list(p.views) == ["A", "B", "C"]
+        ctl.set_playhead(800.0)
+        p.step_frames(2)
+        shown = wait_shown(qtbot, p)
+        assert shown["A"] == 26 and len(shown) == 3
+    finally:
+        p.shutdown()
