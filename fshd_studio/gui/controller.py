@@ -26,27 +26,16 @@ DEFAULT_FRAME_MS = 1000.0 / 30.0
 
 
 def load_timebase(path: Path) -> Timebase:
-    """The real frame timestamps of a video (io.video when available, else a PyAV demux pass)."""
-    try:
-        from fshd_studio.io.video import open_video
-    except ImportError:
-        open_video = None  # type: ignore[assignment]
-    if open_video is not None:
-        reader = open_video(path)
-        try:
-            return reader.timebase
-        finally:
-            close = getattr(reader, "close", None)
-            if close is not None:
-                close()
-    import av
-    import numpy as np
+    """The real frame timestamps of a video (io.video reads and caches its index)."""
+    from fshd_studio.io.video import open_video
 
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        pts = sorted(p.pts for p in container.demux(stream) if p.pts is not None)
-        ms = np.array(pts, dtype=np.float64) * float(stream.time_base) * 1000.0
-    return Timebase(ms - ms[0])
+    reader = open_video(path)
+    try:
+        return reader.timebase
+    finally:
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
 
 
 class SessionController(QObject):
