@@ -28,6 +28,8 @@ from fshd_studio.gui.status import StatusLine
 from fshd_studio.gui.window_files import FileActions
 
 RESEARCH_NOTE = "Research use only — not for diagnosis"
+# actions about the session and its timeline, off while the Labelling mode is shown
+REVIEW_ONLY = ("undo", "redo", "zoom_in", "zoom_out", "zoom_fit", "import_eaf", "export_eaf", "relocate")
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -127,6 +129,9 @@ class MainWindow(FileActions, QMainWindow):
             try:
                 from fshd_studio.gui.labelling import LabellingWorkspace
                 self._labelling = LabellingWorkspace(parent=self.stack)
+                status = getattr(self._labelling, "status", None)
+                if status is not None:
+                    status.connect(lambda text: self.statusBar().showMessage(str(text), 6000))
             except Exception as exc:  # absent or broken: the Review mode must still work
                 self._labelling = QLabel(f"The labelling workspace is not available in this build ({exc}).")
                 self._labelling.setObjectName("placeholder")
@@ -139,10 +144,21 @@ class MainWindow(FileActions, QMainWindow):
         self.stack.setCurrentWidget(page)
         self.actions_by_id["mode_review" if mode == "review" else "mode_labelling"].setChecked(True)
         review = mode == "review"
-        for menu in ("Playback", "Segment"):
+        for menu in ("Playback", "Segment"):  # their single keys belong to the labelling workspace there
             self.menus[menu].menuAction().setVisible(review)
             for a in self.menus[menu].actions():
                 a.setEnabled(review)
+        for key in REVIEW_ONLY:
+            self.actions_by_id[key].setEnabled(review and self._review_action_allowed(key))
+        self.status.set_visible_for_review(review)
+
+    def _review_action_allowed(self, key: str) -> bool:
+        stack = self.controller.undo_stack
+        if key == "undo":
+            return stack.canUndo()
+        if key == "redo":
+            return stack.canRedo()
+        return key.startswith("zoom") or self.controller.session is not None
 
     def mode(self) -> str:
         return "review" if self.stack.currentWidget() is self.review else "labelling"

@@ -40,6 +40,11 @@ class StatusLine:
         self.bar.addPermanentWidget(lab)  # permanent: temporary messages never hide them
         return lab
 
+    def set_visible_for_review(self, review: bool) -> None:
+        """The session fields belong to the Review mode; the research note stays in both."""
+        for lab in (self.project, self.patient, self.dirty, self.frame):
+            lab.setVisible(review)
+
     def refresh(self) -> None:
         c = self.controller
         if c.session is None:

@@ -168,6 +168,14 @@ def test_mode_switch_to_labelling_and_back(main_window) -> None:
     w = main_window
     key(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.mode() == "labelling" and w.stack.currentWidget() is not w.review
-    assert not w.actions_by_id["play"].isEnabled()
+    assert not w.actions_by_id["play"].isEnabled() and not w.actions_by_id["zoom_fit"].isEnabled()
+    assert w.status.note.isVisible() and not w.status.frame.isVisible()
+    try:
+        from fshd_studio.gui.labelling import LabellingWorkspace
+    except ImportError:
+        LabellingWorkspace = None
+    if LabellingWorkspace is not None:
+        assert isinstance(w.stack.currentWidget(), LabellingWorkspace)
     key(w, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert w.mode() == "review" and w.actions_by_id["play"].isEnabled()
+    assert w.mode() == "review" and w.actions_by_id["play"].isEnabled() and w.status.frame.isVisible()
+    assert w.actions_by_id["export_eaf"].isEnabled() and not w.actions_by_id["undo"].isEnabled()
