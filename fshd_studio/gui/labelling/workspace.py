@@ -1,0 +1,321 @@
+"""The labelling workspace: a group sorts face images into four emotions, then re-checks them by vote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from fshd_studio.gui.labelling.image_view import FaceImageView, to_qimage
+from fshd_studio.gui.labelling.results_panel import ResultsPanel
+from fshd_studio.gui.labelling.worker import Job
+from fshd_studio.labelling.classes import CLASSES, UNUSABLE
+from fshd_studio.labelling.images import cropped, import_folder
+from fshd_studio.labelling.majority import Aggregate, aggregate, proposals
+from fshd_studio.labelling.store import ImageRecord, Round, Vote, VoteStore
+
+KEYS_HELP = ("Keys: 1 happy · 2 angry · 3 surprised · 4 neutral (first sort) · Y / N (re-check) · U unusable · "
+             "← back · → skip · C fix the crop · F full image · G grid")
+
+
+class LabellingWorkspace(QWidget):
+    status = Signal(str)
+    import_done = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, folder: Path | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.store: VoteStore | None = None
+        self.records: list[ImageRecord] = []
+        self.index = 0
+        self.last_aggregate: Aggregate | None = None
+        self._job: Job | None = None
+        self._build()
+        if folder is not None:
+            self.open_folder(Path(folder))
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.import_button = QPushButton("Import image folder…")
+        self.import_button.clicked.connect(self._ask_folder)
+        self.folder_label = QLabel("No image folder")
+        self.labeller = QComboBox(editable=True)
+        self.labeller.setMinimumWidth(140)
+        self.labeller.lineEdit().setPlaceholderText("your name")
+        self.round = QComboBox()
+        self.round.addItem("1 · First sort", Round.SORT)
+        self.round.addItem("2 · Group re-check", Round.CHECK)
+        self.round.currentIndexChanged.connect(self._round_changed)
+        for w in (self.import_button, self.folder_label, QLabel("Labeller"), self.labeller, QLabel("Round"),
+                  self.round):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.view = FaceImageView()
+        self.view.crop_drawn.connect(self._crop_fixed)
+        self.grid = QListWidget()
+        self.grid.setViewMode(QListWidget.ViewMode.IconMode)
+        self.grid.setIconSize(QSize(96, 96))
+        self.grid.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.grid.itemActivated.connect(lambda item: self._goto_grid(item))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.grid)
+        self.tags = QLineEdit(placeholderText="tags of this image, comma separated (e.g. glasses)")
+        self.tags.editingFinished.connect(self._save_tags)
+        hint = QLabel(KEYS_HELP)
+        hint.setWordWrap(True)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addLayout(top)
+        ll.addWidget(self.pages, 1)
+        ll.addWidget(self.tags)
+        ll.addWidget(hint)
+        self.results = ResultsPanel()
+        self.results.aggregate_button.clicked.connect(self.run_aggregate)
+        self.results.export_button.clicked.connect(self._ask_export)
+        self.results.train_button.clicked.connect(self._ask_train)
+        self.results.cancel_button.clicked.connect(self.cancel_job)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.results)
+        split.setStretchFactor(0, 3)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+
+    # --- folder and images -------------------------------------------------------------------------------
+    def _ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of face images")
+        if folder:
+            self.open_folder(Path(folder))
+
+    def open_folder(self, folder: Path) -> None:
+        """Open (or create) the folder's vote file and import new images in the background."""
+        if self.store is not None:
+            self.store.close()
+        self.store = VoteStore(folder)
+        self.folder_label.setText(str(folder))
+        self.labeller.clear()
+        self.labeller.addItems(self.store.labellers())
+        job = Job(lambda report, cancel: _import_in_thread(folder, report, cancel))
+        job.signals.finished.connect(self._imported)
+        job.signals.failed.connect(lambda msg: (QMessageBox.warning(self, "Import", msg), self.import_done.emit(0)))
+        self._run(job)
+
+    def _imported(self, warnings: list[str]) -> None:
+        self._job = None
+        self.results.progress.setVisible(False)
+        self.reload()
+        if warnings:
+            self.status.emit(f"{len(warnings)} image(s) need attention: {warnings[0]}")
+        self.import_done.emit(len(self.records))
+
+    def reload(self) -> None:
+        assert self.store is not None
+        all_records = self.store.images()
+        if self.current_round() == Round.CHECK:
+            prop = proposals(self.store.latest_votes(Round.SORT))
+            all_records = [r for r in all_records if prop.get(r.id) not in (None, UNUSABLE)]
+        self.records = all_records
+        self.index = min(self.index, max(0, len(self.records) - 1))
+        self._fill_grid()
+        self.show_current()
+
+    def _fill_grid(self) -> None:
+        self.grid.clear()
+        if self.store is None:
+            return
+        for i, r in enumerate(self.records[:500]):  # thumbnails of the first 500; the single view has them all
+            item = QListWidgetItem(Path(r.path).name)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            try:
+                img = cropped(self.store.folder, r.path, r.crop)
+                item.setIcon(QIcon(QPixmap.fromImage(to_qimage(img).scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio))))
+            except Exception:  # an unreadable image keeps its name only
+                pass
+            self.grid.addItem(item)
+
+    def _goto_grid(self, item: QListWidgetItem) -> None:
+        self.index = int(item.data(Qt.ItemDataRole.UserRole))
+        self.pages.setCurrentWidget(self.view)
+        self.show_current()
+
+    def current(self) -> ImageRecord | None:
+        return self.records[self.index] if self.records else None
+
+    def current_round(self) -> Round:
+        return Round(self.round.currentData())
+
+    def show_current(self) -> None:
+        rec = self.current()
+        if rec is None or self.store is None:
+            self.view.set_image(None, None, "")
+            return
+        from fshd_studio.labelling.images import load_rgb
+
+        caption = f"{self.index + 1} / {len(self.records)} — {rec.path}"
+        if self.current_round() == Round.CHECK:
+            prop = proposals(self.store.latest_votes(Round.SORT)).get(rec.id)
+            caption += f" — proposed: {prop.upper() if prop else '—'}   (Y keep · N remove)"
+        if rec.crop_source == "none":
+            caption += " — no face found: press C to draw the crop"
+        self.view.set_image(load_rgb(self.store.folder / rec.path), rec.crop, caption)
+        self.tags.setText(", ".join(sorted(self.store.tags().get(rec.id, set()))))
+
+    def _round_changed(self) -> None:
+        if self.store is not None:
+            self.index = 0
+            self.reload()
+
+    # --- voting -------------------------------------------------------------------------------------------
+    def labeller_name(self) -> str:
+        return self.labeller.currentText().strip()
+
+    def vote(self, value: str) -> bool:
+        rec = self.current()
+        if rec is None or self.store is None:
+            return False
+        name = self.labeller_name()
+        if not name:
+            self.status.emit("Enter your name as labeller first")
+            self.labeller.setFocus()
+            return False
+        if self.current_round() == Round.SORT:
+            if value not in (*CLASSES, UNUSABLE):
+                return False
+            self.store.vote(Vote(rec.id, name, Round.SORT, value))
+        else:
+            prop = proposals(self.store.latest_votes(Round.SORT)).get(rec.id)
+            if value not in ("yes", "no") or prop in (None, UNUSABLE):
+                return False
+            self.store.vote(Vote(rec.id, name, Round.CHECK, value, prop))
+        if self.labeller.findText(name) < 0:
+            self.labeller.addItem(name)
+        self.status.emit(f"{name}: {value} for {rec.path}")
+        self.step(1)
+        return True
+
+    def step(self, delta: int) -> None:
+        if self.records:
+            self.index = max(0, min(len(self.records) - 1, self.index + delta))
+            self.show_current()
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        key = e.key()
+        classes = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
+        if key in classes:
+            self.vote(CLASSES[classes[key]])
+        elif key == Qt.Key.Key_Y:
+            self.vote("yes")
+        elif key == Qt.Key.Key_N:
+            self.vote("no")
+        elif key == Qt.Key.Key_U:
+            self.vote(UNUSABLE)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Backspace):
+            self.step(-1)
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_S):
+            self.step(1)
+        elif key == Qt.Key.Key_C:
+            self.view.crop_mode = not self.view.crop_mode
+            self.view.update()
+        elif key == Qt.Key.Key_F:
+            self.view.show_full = not self.view.show_full
+            self.view.update()
+        elif key == Qt.Key.Key_G:
+            self.pages.setCurrentIndex(1 - self.pages.currentIndex())
+        else:
+            super().keyPressEvent(e)
+
+    def _crop_fixed(self, crop: tuple) -> None:
+        rec = self.current()
+        if rec is not None and self.store is not None:
+            self.store.set_crop(rec.id, tuple(int(v) for v in crop))
+            self.view.crop_mode = False
+            i = self.index
+            self.reload()
+            self.index = i
+            self.show_current()
+
+    def _save_tags(self) -> None:
+        rec = self.current()
+        if rec is None or self.store is None:
+            return
+        wanted = {t.strip().lower() for t in self.tags.text().split(",") if t.strip()}
+        have = self.store.tags().get(rec.id, set())
+        for t in wanted - have:
+            self.store.tag(rec.id, t)
+        for t in have - wanted:
+            self.store.tag(rec.id, t, on=False)
+
+    # --- aggregate, export, train -------------------------------------------------------------------------
+    def run_aggregate(self) -> Aggregate | None:
+        if self.store is None:
+            return None
+        agg = aggregate([r.id for r in self.store.images()], self.store.latest_votes(Round.SORT),
+                        self.store.latest_votes(Round.CHECK), self.store.labellers(), self.results.absent_policy())
+        self.last_aggregate = agg
+        self.results.show_aggregate(agg, {r.id: r.path for r in self.store.images()})
+        return agg
+
+    def _ask_export(self) -> None:
+        out = QFileDialog.getExistingDirectory(self, "Empty folder for the dataset")
+        if out:
+            self.export_to(Path(out))
+
+    def export_to(self, out: Path) -> None:
+        from fshd_studio.labelling.export import export_dataset
+
+        agg = self.run_aggregate()
+        if agg is None or self.store is None:
+            return
+        folder = self.store.folder
+        def export(report, cancel):
+            with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
+                return export_dataset(store, agg, out, report=report, cancel=cancel)
+        job = Job(export)
+        job.signals.finished.connect(lambda res: (self._done(), self.status.emit(f"Dataset written to {res.folder}")))
+        self._run(job)
+
+    def _ask_train(self) -> None:
+        ds = QFileDialog.getExistingDirectory(self, "Exported dataset (with train/ and val/)")
+        if ds:
+            self.train_on(Path(ds), Path(ds).parent / (Path(ds).name + "-classifier"))
+
+    def train_on(self, dataset: Path, out: Path) -> None:
+        from fshd_studio.labelling.classifier import train_classifier
+
+        p = self.results
+        kw = dict(epochs=p.epochs.value(), imgsz=p.imgsz.value(), size=p.size.currentText())
+        job = Job(lambda report, cancel: train_classifier(dataset, out, report=report, cancel=cancel, **kw))
+        job.signals.finished.connect(lambda r: (self._done(), p.show_training(r.weights, r.top1, r.names,
+                                                                              r.confusion.tolist())))
+        self._run(job)
+
+    def _run(self, job: Job) -> None:
+        self._job = job
+        p = self.results
+        p.progress.setVisible(True)
+        p.cancel_button.setEnabled(True)
+        job.signals.progress.connect(lambda stage, done, total: (p.progress.setMaximum(max(total, 1)),
+                                                                 p.progress.setValue(done), p.progress.setFormat(
+                                                                     f"{stage} %v/%m")))
+        job.signals.failed.connect(lambda msg: (self._done(), self.status.emit(msg)))
+        job.signals.cancelled.connect(lambda: (self._done(), self.status.emit("Cancelled")))
+        job.start()
+
+    def _done(self) -> None:
+        self._job = None
+        self.results.progress.setVisible(False)
+        self.results.cancel_button.setEnabled(False)
+
+    def cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel.set()
+
+
+def _import_in_thread(folder: Path, report, cancel) -> list[str]:
+    with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
+        return import_folder(folder, store, report=report, cancel=cancel)
