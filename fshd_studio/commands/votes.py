@@ -82,8 +82,9 @@ def run_aggregate(args: argparse.Namespace) -> int:
                    "majority_unknown_or_not_face": res.majority_not_a_label,
                    "fleiss_kappa": fleiss_kappa(full_rater_rows(table.counts)),
                    "rule": "kept when one column has more than half of the row's votes (all columns count)"}
-        full = {**summary, "labels": {n: (table.columns[i] if i >= 0 else None)
-                                      for n, i in zip(table.names, res.label.tolist())}}
+        # a list in row order: FER+ leaves some image names empty
+        full = {**summary, "labels": [[n, table.columns[i] if i >= 0 else None]
+                                      for n, i in zip(table.names, res.label.tolist())]}
     else:
         store, agg = _aggregate_db(args.db, args.absent)
         images = {r.id: r.path for r in store.images()}
