@@ -97,3 +97,24 @@ def test_missing_video_shows_relocate(qtbot, tmp_path) -> None:
     assert "video missing" in "\n".join(view._overlay_lines())
     view._relocate.click()
     assert asked == ["A"]
+
+
+def test_frames_arrive_scaled_for_the_view(qtbot, external) -> None:
+    video = external / "video" / VIDEOS[0]  # 640×360
+    ctl = make_controller({"A": video})
+    view = CameraView(ctl, "A", opener=reader_for)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    try:
+        ctl.set_playhead(500.0)
+        qtbot.waitUntil(lambda: view.shown_frame is not None and view.shown_frame.image.width() == 400, timeout=10_000)
+        frame = view.shown_frame
+        assert (frame.image.width(), frame.image.height()) == (400, 225)  # fitted, aspect kept
+        assert (frame.source_size.width(), frame.source_size.height()) == (640, 360)
+        assert view.image_rect().size() == frame.image.size()  # painted 1:1, no scaling on the GUI thread
+        view.resize(320, 300)
+        qtbot.waitUntil(lambda: view.shown_frame.image.width() == 320, timeout=10_000)
+        assert view.shown_index == frame.index
+    finally:
+        view.shutdown()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
@@ -20,6 +20,12 @@ from fshd_studio.gui.media.timefmt import format_ms
 
 DRAG_MS_PER_PIXEL = 2.0  # Ctrl+drag: 50 px move the offset by 100 ms
 _STOPPING: set[FrameLoader] = set()  # loaders asked to stop whose last decode has not returned yet
+
+
+def _prescaled(image: QSize, widget: QSize) -> bool:
+    """The image fits the widget and touches it on one axis (±1 px): it was scaled for this widget."""
+    fits = image.width() <= widget.width() and image.height() <= widget.height()
+    return fits and (abs(image.width() - widget.width()) <= 1 or abs(image.height() - widget.height()) <= 1)
 
 
 class CameraView(QWidget):
@@ -105,6 +111,8 @@ class CameraView(QWidget):
             return
         self._relocate.hide()
         self._loader = FrameLoader(self.camera_id, video, self._opener)
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized) or self.isVisible():
+            self._loader.set_target_size(self._target_size())
         self._loader.frame_ready.connect(self._on_frame)
         self._loader.failed.connect(self._on_failed)
         self.refresh()
@@ -162,6 +170,8 @@ class CameraView(QWidget):
             return QRect()
         img = self._frame.image
         size = img.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.devicePixelRatioF() == 1.0 and _prescaled(img.size(), self.size()):
+            size = img.size()  # the loader already scaled it for this view: paint it 1:1 (a plain copy)
         x = (self.width() - size.width()) // 2
         y = (self.height() - size.height()) // 2
         return QRect(x, y, size.width(), size.height())
@@ -215,6 +225,14 @@ class CameraView(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_button()
+        if self._loader is not None:
+            self._loader.set_target_size(self._target_size())
+            if self._wanted is not None:
+                self._loader.request(self._wanted)  # the same frame, scaled for the new size
+
+    def _target_size(self) -> QSize:
+        dpr = self.devicePixelRatioF()
+        return QSize(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
 
     def _place_button(self) -> None:
         b = self._relocate

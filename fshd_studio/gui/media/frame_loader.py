@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QDeadlineTimer, QMutex, QMutexLocker, QThread, QWaitCondition, Signal
+from PySide6.QtCore import QDeadlineTimer, QMutex, QMutexLocker, QSize, Qt, QThread, QWaitCondition, Signal
 from PySide6.QtGui import QImage
 
 STOP_WAIT_MS = 2000
@@ -59,6 +59,7 @@ class DecodedFrame:
     image: QImage
     pixels: np.ndarray | None = field(repr=False)
     decode_ms: float = 0.0
+    source_size: QSize | None = None  # the decoded frame's size (the image may be scaled to the view)
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> tuple[QImage, np.ndarray]:
@@ -69,6 +70,23 @@ def rgb_to_qimage(rgb: np.ndarray) -> tuple[QImage, np.ndarray]:
     h, w, _ = buf.shape
     image = QImage(buf.data, w, h, 3 * w, QImage.Format.Format_RGB888)
     return image, buf
+
+
+def paint_ready(rgb: np.ndarray, target: QSize | None) -> tuple[QImage, np.ndarray | None]:
+    """The image the view paints: RGB32, scaled smoothly to fit `target` when given (and different).
+
+    Returns the image and the RGB buffer it shares, or None when the image owns its memory.
+    """
+    image, buf = rgb_to_qimage(rgb)
+    if PAINT_FORMAT is None:
+        return image, buf
+    image = image.convertToFormat(PAINT_FORMAT)  # here, off the GUI thread: painting RGB32 is ~4× faster
+    if target is not None and target.isValid() and not target.isEmpty():
+        fitted = image.size().scaled(target, Qt.AspectRatioMode.KeepAspectRatio)
+        if fitted != image.size() and not fitted.isEmpty():
+            image = image.scaled(fitted, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+    return image, None
 
 
 class FrameLoader(QThread):
@@ -96,6 +114,8 @@ class FrameLoader(QThread):
         self._end: int | None = None  # first index the reader cannot give (frame count), when known
         self._asked_at = 0.0  # perf_counter() of the last request
         self._read_ahead = READ_AHEAD if read_ahead is None else read_ahead
+        self._target: QSize | None = None  # physical pixels the view draws into: frames are scaled to fit
+        self._generation = 0  # bumped when the target changes: older scaled frames leave the cache
         self.requests = 0  # for tests and benchmarks: requests received,
         self.decodes = 0  # frames decoded because they were asked for,
         self.read_aheads = 0  # frames decoded ahead of being asked for,
@@ -122,6 +142,15 @@ class FrameLoader(QThread):
             self.start()
         if cached is not None:
             self.frame_ready.emit(cached)
+
+    def set_target_size(self, size: QSize | None) -> None:
+        """Scale frames (on this thread) to fit `size` in physical pixels, so painting is a plain copy."""
+        with QMutexLocker(self._mutex):
+            if size == self._target:
+                return
+            self._target = QSize(size) if size is not None else None
+            self._generation += 1
+            self._cache.clear()
 
     def stop(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
         """Cooperative stop: interrupt, wake, wait at most `timeout_ms`. True when the thread has ended."""
@@ -193,15 +222,16 @@ class FrameLoader(QThread):
             else:
                 self.failed.emit(self.camera_id, f"cannot decode frame {index} of {self.video.name}: {exc}")
             return
-        image, buf = rgb_to_qimage(rgb)
-        if PAINT_FORMAT is not None:
-            image = image.convertToFormat(PAINT_FORMAT)  # here, off the GUI thread: painting RGB32 is ~4× faster
-            buf = None  # the converted image owns its memory; the cache holds one copy per frame
-        frame = DecodedFrame(self.camera_id, index, image, buf, (time.perf_counter() - t0) * 1000.0)
         with QMutexLocker(self._mutex):
-            self._cache[index] = frame
-            while len(self._cache) > CACHE_FRAMES:
-                self._cache.popitem(last=False)
+            target, generation = self._target, self._generation
+        image, buf = paint_ready(rgb, target)
+        frame = DecodedFrame(self.camera_id, index, image, buf, (time.perf_counter() - t0) * 1000.0,
+                             QSize(rgb.shape[1], rgb.shape[0]))
+        with QMutexLocker(self._mutex):
+            if generation == self._generation:  # not scaled for a size the view no longer has
+                self._cache[index] = frame
+                while len(self._cache) > CACHE_FRAMES:
+                    self._cache.popitem(last=False)
             if ahead:
                 self.read_aheads += 1
                 # a request that arrived for this very frame while it was being decoded

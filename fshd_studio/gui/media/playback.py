@@ -30,11 +30,6 @@ def reference_camera(controller: Any) -> tuple[str, Timebase] | None:
     return None
 
 
-def clamp_to_session(controller: Any, ms: float) -> float:
-    lo, hi = controller.session_range_ms()
-    return min(max(ms, lo), hi)
-
-
 def frame_step_target(controller: Any, playhead_ms: float, n: int) -> float:
     """Session time of the reference camera's frame `n` frames away from the one shown at `playhead_ms`."""
     ref = reference_camera(controller)

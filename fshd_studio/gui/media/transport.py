@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
-from fshd_studio.gui.media.playback import SPEEDS, PlaybackClock, clamp_to_session, frame_step_target, reference_camera
+from fshd_studio.gui.media.playback import SPEEDS, PlaybackClock, frame_step_target, reference_camera
 from fshd_studio.gui.media.timefmt import format_ms
 
 
@@ -77,13 +77,13 @@ class TransportBar(QWidget):
             return
         self.clock.pause()
         target = frame_step_target(self.controller, self.controller.playhead_ms(), int(n))
-        self.controller.set_playhead(clamp_to_session(self.controller, target))
+        self.controller.set_playhead(target)  # the controller clamps to the session
 
     def step_seconds(self, seconds: float) -> None:
         if self.controller.session is None:
             return
         target = self.controller.playhead_ms() + seconds * 1000.0
-        self.controller.set_playhead(clamp_to_session(self.controller, target))
+        self.controller.set_playhead(target)  # the controller clamps to the session
 
     def set_speed(self, speed: float) -> None:
         """Playback speed, 0.25× to 2×."""
