@@ -95,16 +95,20 @@ def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = 
             return _fail(window, screenshot, str(exc))
         if project is None:
             return 1
+    if screenshot is None:
+        # show the window at once, then load: the user sees the app while the videos are indexed
+        window.show()
+        if project is not None:
+            window.statusBar().showMessage(f"Opening {Path(project).name}…")
+            QTimer.singleShot(0, lambda: window.open_project(Path(project)))
+        else:
+            QTimer.singleShot(0, window.offer_untitled_recovery)
+        return int(app.exec())
     if project is not None:
         try:
-            if screenshot is not None:
-                window.controller.open_project(Path(project))
-            elif not window.open_project(Path(project)):
-                pass  # the window showed why; it stays open, empty
+            window.controller.open_project(Path(project))
         except UserError as exc:
             return _fail(window, screenshot, str(exc))
-    if project is None and screenshot is None:
-        window.offer_untitled_recovery()
     if screenshot is not None:
         ok = render_screenshot(window, Path(screenshot))
         if not ok:
@@ -112,8 +116,7 @@ def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = 
         window.autosaver.timer.stop()
         window.media.shutdown()  # no close(): a screenshot never asks, saves or deletes anything
         return 0
-    window.show()
-    return int(app.exec())
+    return 0
 
 
 def _fail(window, screenshot: Path | None, message: str) -> int:

@@ -76,6 +76,7 @@ class MainWindow(FileActions, QMainWindow):
         slot_lay = QVBoxLayout(self.timeline_slot)
         slot_lay.setContentsMargins(0, 0, 0, 0)
         self._timeline_scheduled = False
+        self._lane_key: list[tuple[str, int]] = []
         self.checklist = ProtocolChecklist(self.controller, self.review)
         self.segment_info = SegmentInfo(self.controller, self.review)
         self.session_summary = SessionSummary(self.controller, self.review)
@@ -295,7 +296,10 @@ class MainWindow(FileActions, QMainWindow):
                 tiers = lane_tiers(read_doc(session.linked_eaf), session.exercise_tier)
             except Exception as exc:  # optional lanes: never stop a project from opening
                 self.statusBar().showMessage(f"Other ELAN tiers not shown: {exc}", 6000)
-        self._timeline.set_other_tiers(tiers)
+        key = [(t.name, len(t.annotations)) for t in tiers]
+        if key != self._lane_key:  # set_other_tiers rebuilds the whole timeline: only when the lanes change
+            self._lane_key = key
+            self._timeline.set_other_tiers(tiers)
 
     def _update_title(self) -> None:
         c = self.controller
