@@ -195,3 +195,27 @@ def test_untitled_session_is_autosaved_and_recovered(qtbot, app_settings, window
     w2.close()
     assert not side.exists()
     w.close()
+
+
+def test_real_drop_event_opens_a_project(qtbot, app_settings, window_project) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    w = open_window(qtbot, None)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(window_project))])
+    enter = QDragEnterEvent(QPointF(w.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    w.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(w.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(drop)
+    assert w.controller.project_path == window_project
+    other = QMimeData()
+    other.setUrls([QUrl.fromLocalFile("/tmp/readme.txt")])
+    refused = QDragEnterEvent(QPointF(w.rect().center()), Qt.DropAction.CopyAction, other, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier)
+    w.dragEnterEvent(refused)
+    assert not refused.isAccepted()
+    w.close()
