@@ -30,7 +30,7 @@ STOP_WAIT_MS = 2000
 IDLE_WAIT_MS = 200
 PAINT_FORMAT: QImage.Format | None = QImage.Format.Format_RGB32
 READ_AHEAD = 2  # frames decoded ahead of the last one served, while no request waits
-READ_AHEAD_DELAY_MS = 12  # read ahead only once the GUI has had time to paint the last frame (2 cores)
+READ_AHEAD_DELAY_MS = 4  # read ahead once the GUI has had time to paint the frame just asked for (2 cores)
 CACHE_FRAMES = 5  # decoded frames kept: the one shown, READ_AHEAD after it, steps back (1080p: 8 MB each)
 
 
