@@ -11,8 +11,8 @@ stored in preprocess's on-disk format (`<session>/index.json`, `<session>/14_<ca
 meta.json with a `synthetic` entry) with `labels.csv` (session, patient, camera, class).
 Classes: weakness none → control, mild → fshd_moderate, strong → fshd_severe (other_nmd is not simulated).
 
-    .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 200 --size 32
-    .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny --train-encoder \
+    .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 200 --size 64
+    .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny-64 --train-encoder \
         --epochs 25 --batch-size 16 --lr 1e-3 --device cpu --synthetic --trained-on "..."
     .venv/bin/python -m fshd_studio evaluate --model OUT --data DATA --json OUT/evaluation.json --update-card
 or all three with timings:  .venv/bin/python benchmarks/synthetic_weakness.py run DATA OUT
@@ -134,14 +134,15 @@ def trained_on(generator: str) -> str:
             "and must never be used on patients.")
 
 
-def run_all(data: Path, out: Path, patients: int, size: int, seed: int, generator: str, epochs: int) -> int:
+def run_all(data: Path, out: Path, patients: int, size: int, seed: int, generator: str, epochs: int,
+            config: str) -> int:
     from fshd_studio.cli import run as cli
 
     t0 = time.perf_counter()
     if not (data / "labels.csv").is_file():
         make_dataset(data, patients, size, seed, generator)
     t1 = time.perf_counter()
-    rc = cli(["train", "--data", str(data), "--out", str(out), "--config", "tiny", "--train-encoder",
+    rc = cli(["train", "--data", str(data), "--out", str(out), "--config", config, "--train-encoder",
               "--epochs", str(epochs), "--batch-size", "16", "--lr", "1e-3", "--device", "cpu", "--seed", str(seed),
               "--synthetic", "--model-id", out.name, "--trained-on", trained_on(generator)])
     t2 = time.perf_counter()
@@ -159,21 +160,23 @@ def main(argv: list[str] | None = None) -> int:
     mk = sub.add_parser("make", help="write a synthetic dataset folder (arrays + labels.csv)")
     mk.add_argument("out")
     mk.add_argument("--patients", type=int, default=200)
-    mk.add_argument("--size", type=int, default=32)
+    mk.add_argument("--size", type=int, default=64)
     mk.add_argument("--seed", type=int, default=0)
     mk.add_argument("--generator", default="auto", choices=("auto", "demo", "cartoon"))
     rn = sub.add_parser("run", help="make (if DATA has no labels.csv), train the tiny config, evaluate")
     rn.add_argument("data")
     rn.add_argument("out")
     rn.add_argument("--patients", type=int, default=200)
-    rn.add_argument("--size", type=int, default=32)
+    rn.add_argument("--size", type=int, default=64)
+    rn.add_argument("--config", default="tiny-64", help="model preset (default tiny-64: the tiny model at 64 px)")
     rn.add_argument("--seed", type=int, default=0)
     rn.add_argument("--epochs", type=int, default=25)
     rn.add_argument("--generator", default="auto", choices=("auto", "demo", "cartoon"))
     args = ap.parse_args(argv)
     gen = pick_generator(args.generator)
     if args.cmd == "run":
-        return run_all(Path(args.data), Path(args.out), args.patients, args.size, args.seed, gen, args.epochs)
+        return run_all(Path(args.data), Path(args.out), args.patients, args.size, args.seed, gen, args.epochs,
+                       args.config)
     t0 = time.perf_counter()
     recs = make_dataset(Path(args.out), args.patients, args.size, args.seed, gen)
     print(f"wrote {len(recs)} recordings of {args.patients} synthetic patients to {args.out} "

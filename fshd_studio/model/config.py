@@ -101,12 +101,16 @@ class ModelConfig:
 _BASE = ModelConfig()  # ViT-B/16, tubelet 2, 16 frames, 224 px
 _TINY = ModelConfig(image_size=32, patch_size=16, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                     intermediate_size=64, adapter_dim=8, head_dim=32, head_layers=2, head_heads=2, dropout=0.1)
+# the synthetic benchmark: tiny at 64 px, so that a cheek that moves 2 pixels is seen
+_TINY64 = _TINY.with_(image_size=64, hidden_size=64, num_attention_heads=4, intermediate_size=128, adapter_dim=16,
+                      head_dim=64, head_heads=4)
 
 # Table 2 of study 000: the VideoMAE rows differ in structure as below (the pre-training set, Kinetics or
 # VoxCeleb, is the encoder's initial weights: `fshd-studio train --encoder DIR`, not a structure).
 PRESETS: dict[str, ModelConfig] = {
     "base": _BASE,
     "tiny": _TINY,
+    "tiny-64": _TINY64,
     "videomae": _BASE.with_(adapters=False, upconv=False, multitask=False),
     "videomae-upconv-multitask": _BASE.with_(adapters=False, upconv=True, multitask=True),
     "videomae-adapter-upconv-multitask": _BASE.with_(adapters=True, upconv=True, multitask=True),

@@ -17,8 +17,7 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Progress, ReportFn, check_cancel, no_report
 from fshd_studio.model.checkpoint import ModelCard, load_encoder_weights, save_model
 from fshd_studio.model.config import ModelConfig
-from fshd_studio.model.dataset import (ClipReader, Recording, Sample, patient_split, read_labels, samples_for,
-                                       save_split)
+from fshd_studio.model.dataset import ClipReader, Sample, patient_split, read_labels, samples_for, save_split
 from fshd_studio.model.network import FSHDModel, multitask_loss
 from fshd_studio.model.predict import pick_device, predict
 from fshd_studio.model.train_state import load_state, save_state
@@ -95,7 +94,8 @@ def train(root: Path, labels_csv: Path, out: Path, cfg: ModelConfig, opts: Train
         result.history.append({"epoch": epoch, "loss": round(loss, 5), "val_accuracy": round(val, 5)})
         if val > result.best_val_accuracy:
             result.best_epoch, result.best_val_accuracy = epoch, val
-            save_model(model, out, _card(opts, cfg, result, split, len(train_s), time.perf_counter() - start))
+            save_model(model, out, _card(opts, cfg, result, split, len(train_s), time.perf_counter() - start,
+                                         sum(p.numel() for p in params)))
         save_state(out, model, optimizer, {"epoch": epoch, "history": result.history,
                                            "best_epoch": result.best_epoch,
                                            "best_val_accuracy": result.best_val_accuracy})
@@ -146,7 +146,7 @@ def _val_accuracy(model: FSHDModel, root: Path, reader: ClipReader, samples: lis
 
 
 def _card(opts: TrainOptions, cfg: ModelConfig, result: TrainResult, split: Any, n_train: int,
-          seconds: float) -> ModelCard:
+          seconds: float, trainable: int) -> ModelCard:
     return ModelCard(
         model_id=opts.model_id, trained_on=opts.trained_on, synthetic=opts.synthetic,
         date=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -154,10 +154,5 @@ def _card(opts: TrainOptions, cfg: ModelConfig, result: TrainResult, split: Any,
         training={"options": {k: v for k, v in asdict(opts).items()}, "best_epoch": result.best_epoch,
                   "best_val_accuracy": result.best_val_accuracy, "train_samples": n_train,
                   "seconds_so_far": round(seconds, 1), "split_seed": split.seed,
-                  "trainable_parameters": None},
+                  "trainable_parameters": trainable},
     )
-
-
-def recordings_of(recs: list[Recording], patients: tuple[str, ...]) -> list[Recording]:
-    keep = set(patients)
-    return [r for r in recs if r.patient in keep]
