@@ -69,7 +69,35 @@ def export_eaf(session: Session, target: Path) -> None:
     from fshd_studio.io.elan import write_session_eaf
 
     base = read_doc(session.linked_eaf) if session.linked_eaf and session.linked_eaf.is_file() else None
+    if base is not None:
+        base = _without_tier(base, session.exercise_tier)
     write_session_eaf(session, target, base=base)
+
+
+def _without_tier(doc: Any, tier_name: str) -> Any:
+    """A copy of `doc` without the exercise tier and the time slots only it used.
+
+    Work-around: io.elan.session_to_eaf drops the old exercise tier of its base but keeps that tier's time
+    slots, whose ids (fshd_ts…) then clash with the new ones when the base was itself written by us (an
+    invalid EAF: duplicate TIME_SLOT_ID). A no-op for documents without that tier.
+    """
+    import copy
+
+    from fshd_studio.io.elan import EafDocument
+
+    root = doc.root
+    tiers = [t for t in root.iterfind("TIER") if t.get("TIER_ID") == tier_name]
+    if not tiers:
+        return doc
+    root = copy.deepcopy(root)
+    for t in [t for t in root.iterfind("TIER") if t.get("TIER_ID") == tier_name]:
+        root.remove(t)
+    used = {v for a in root.iter("ALIGNABLE_ANNOTATION") for v in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2"))}
+    order = root.find("TIME_ORDER")
+    if order is not None:
+        for slot in [s for s in order.iterfind("TIME_SLOT") if s.get("TIME_SLOT_ID") not in used]:
+            order.remove(slot)
+    return EafDocument(root, doc.path, list(doc.warnings))
 
 
 def lane_tiers(doc: Any, exercise_tier: str) -> list[Any]:

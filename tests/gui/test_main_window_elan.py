@@ -46,6 +46,9 @@ def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window,
         assert after[i] == pytest.approx(before[i], abs=1.0)
     assert w.controller.session.camera("right").offset_ms == pytest.approx(OFFSET_MS)
     assert w.controller.session.linked_eaf == exported
+    again = exported.with_name("again.eaf")  # exporting over the linked file's own exercise tier stays valid
+    assert w.export_eaf(again)
+    assert schema.validate(etree.parse(str(again))), schema.error_log.last_error
 
 
 def test_import_is_one_undo_step(main_window, exported) -> None:

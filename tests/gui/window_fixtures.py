@@ -165,6 +165,8 @@ def wait_frames(qtbot, window, timeout: int = 10000) -> None:
 
 
 def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
+    from PySide6.QtWidgets import QApplication
+
     from fshd_studio.gui.main_window import MainWindow
     from tests.gui.media_doubles import reader_for
 
@@ -176,6 +178,7 @@ def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
     qtbot.waitExposed(w)
     w.ensure_timeline()
     w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)  # keys go to the active window
     if project is not None:
         assert w.open_project(project)
         if all(c.video.is_file() for c in w.controller.session.cameras):
