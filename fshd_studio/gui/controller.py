@@ -8,6 +8,7 @@ change the session and emit the signals. View state (playhead, selection) is not
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,20 @@ from fshd_studio.gui import undo
 log = logging.getLogger(__name__)
 
 DEFAULT_FRAME_MS = 1000.0 / 30.0
+
+
+def load_timebases(session: Session, cancel: threading.Event | None = None) -> dict[str, Timebase]:
+    """Every readable camera's timebase (for a worker thread); unreadable videos are left out."""
+    out: dict[str, Timebase] = {}
+    for cam in session.cameras:
+        if cancel is not None and cancel.is_set():
+            break
+        if cam.video.is_file():
+            try:
+                out[cam.id] = load_timebase(cam.video)
+            except Exception as exc:  # the controller reports it when the camera is asked for
+                log.warning("cannot index %s: %s", cam.video, exc)
+    return out
 
 
 def load_timebase(path: Path) -> Timebase:
@@ -71,11 +86,17 @@ class SessionController(QObject):
         self._recompute_findings()
 
     # ---- loading and saving -------------------------------------------------------------------------
-    def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False) -> None:
-        """Replace the whole session (open, new, recover). Clears undo history and view state."""
+    def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False,
+                    timebases: dict[str, Timebase] | None = None) -> None:
+        """Replace the whole session (open, new, recover). Clears undo history and view state.
+
+        `timebases` (camera id -> Timebase) may be read beforehand on a worker thread, so that opening a
+        long recording never blocks the window; cameras without one are read on first use.
+        """
         self.session = session
         self.project_path = Path(project_path).absolute() if project_path else None
         self._timebases.clear()
+        self._timebases.update(timebases or {})
         self.video_errors.clear()
         self._playhead = 0.0
         self._selected = -1

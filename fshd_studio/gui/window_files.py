@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 
 from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import Cancelled
 from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
 from fshd_studio.gui.dialogs import SaveChoice
 
@@ -63,29 +64,38 @@ class FileActions:
         if path.name.endswith(".autosave"):
             path = path.with_name(path.name.removesuffix(".autosave"))
         sidecar = pending_recovery(path)
-        if sidecar is not None and self.prompts.recover(path.name, sidecar):
-            missing = self._recover_from(sidecar, path)
-        else:
-            if sidecar is not None:
-                discard_sidecar(path)
-            try:
-                missing = self.controller.open_project(path)
-            except UserError as exc:
-                self.prompts.error("Cannot open project", str(exc))
-                return False
+        recover = sidecar is not None and self.prompts.recover(path.name, sidecar)
+        if sidecar is not None and not recover:
+            discard_sidecar(path)
+        try:
+            missing = self._load(sidecar if recover else path, path, recovered=recover)
+        except Cancelled:
+            self.statusBar().showMessage(f"Opening {path.name} cancelled", 4000)
+            return False
+        except UserError as exc:
+            self.prompts.error("Cannot open project", str(exc))
+            return False
         self._remember(path)
-        self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        if not recover:
+            self.statusBar().showMessage(f"Opened {path.name}", 4000)
         for camera_id in missing:
             self.relocate_camera(camera_id)
         return True
 
-    def _recover_from(self: MainWindow, sidecar: Path, project: Path) -> list[str]:
+    def _load(self: MainWindow, source: Path, project: Path, recovered: bool) -> list[str]:
+        """Read the project (or its autosave), index its videos on a worker, then hand it to the controller."""
+        from fshd_studio.gui.controller import load_timebases
+        from fshd_studio.gui.worker import run_with_progress
         from fshd_studio.io.project import load_project
 
-        loaded = load_project(sidecar)
-        self.controller.set_session(loaded.session, project, dirty=True)
-        self.autosaver.autosave_now()  # keep the recovered work safe until it is saved
-        self.statusBar().showMessage(f"Recovered unsaved work from {sidecar.name}; save to keep it", 8000)
+        loaded = load_project(source)
+        timebases = run_with_progress(self, f"Reading the videos of {project.name}…",
+                                      lambda cancel: load_timebases(loaded.session, cancel))
+        dirty = recovered or loaded.migrated_from is not None
+        self.controller.set_session(loaded.session, project, dirty=dirty, timebases=timebases)
+        if recovered:
+            self.autosaver.autosave_now()  # keep the recovered work safe until it is saved
+            self.statusBar().showMessage(f"Recovered unsaved work from {source.name}; save to keep it", 8000)
         return list(loaded.missing_videos)
 
     def offer_untitled_recovery(self: MainWindow) -> bool:

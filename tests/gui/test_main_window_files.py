@@ -219,3 +219,41 @@ def test_real_drop_event_opens_a_project(qtbot, app_settings, window_project) ->
     w.dragEnterEvent(refused)
     assert not refused.isAccepted()
     w.close()
+
+
+def test_slow_video_indexing_keeps_the_window_alive_and_can_be_cancelled(qtbot, app_settings, window_project,
+                                                                         monkeypatch) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    import fshd_studio.gui.controller as controller_mod
+
+    started = threading.Event()
+
+    def slow(session, cancel):
+        started.set()
+        cancel.wait(10.0)  # a long recording being indexed, until the user cancels
+        return {}
+
+    monkeypatch.setattr(controller_mod, "load_timebases", slow)
+    w = open_window(qtbot, None)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+
+    def press_cancel() -> None:
+        dialogs = [d for d in QApplication.topLevelWidgets() if isinstance(d, QProgressDialog) and d.isVisible()]
+        if dialogs:
+            dialogs[0].findChild(QPushButton).click()  # the user presses Cancel
+        else:
+            QTimer.singleShot(50, press_cancel)
+
+    QTimer.singleShot(100, press_cancel)
+    assert not w.open_project(window_project)
+    timer.stop()
+    assert started.is_set() and len(ticks) >= 5  # the GUI thread kept serving events meanwhile
+    assert w.controller.session is None and "cancelled" in w.statusBar().currentMessage()
+    w.close()
