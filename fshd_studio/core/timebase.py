@@ -23,6 +23,9 @@ class Timebase:
         if np.any(np.diff(pts) <= 0):
             raise ValueError("frame timestamps must be strictly increasing")
         object.__setattr__(self, "pts_ms", pts)
+        # the median period is asked for on every frame step: compute it once
+        period = float(np.median(np.diff(pts))) if pts.size >= 2 else 1000.0 / 30.0
+        object.__setattr__(self, "_period_ms", period)
 
     @classmethod
     def constant(cls, frame_count: int, fps: float, start_ms: float = 0.0) -> Timebase:
@@ -34,9 +37,7 @@ class Timebase:
 
     @property
     def frame_period_ms(self) -> float:
-        if self.frame_count < 2:
-            return 1000.0 / 30.0
-        return float(np.median(np.diff(self.pts_ms)))
+        return self._period_ms  # type: ignore[attr-defined]
 
     @property
     def fps(self) -> float:
