@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import (
+    QHeaderView, QLabel, QStyledItemDelegate, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
 
 from fshd_studio.core.session import SegmentStatus, Session
 from fshd_studio.core.validation import MODEL_SOURCE_FRAMES, Finding, FindingKind
@@ -74,6 +76,16 @@ def checklist_items(session: Session, findings: list[Finding]) -> list[Checklist
     return items
 
 
+class _KeepStateColors(QStyledItemDelegate):
+    """A selected row keeps its state colour (the default would paint all selected text alike)."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        fg = index.data(Qt.ItemDataRole.ForegroundRole)
+        color = fg.color() if isinstance(fg, QBrush) else QColor("#1f2933")
+        option.palette.setColor(QPalette.ColorRole.HighlightedText, color)
+
+
 class ProtocolChecklist(QWidget):
     """A compact table: mark, number, exercise, length, state. Emits `activated(exercise_id)` on click."""
 
@@ -98,6 +110,7 @@ class ProtocolChecklist(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player and the timeline
+        self.tree.setItemDelegate(_KeepStateColors(self.tree))
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
