@@ -257,3 +257,19 @@ def test_slow_video_indexing_keeps_the_window_alive_and_can_be_cancelled(qtbot, 
     assert started.is_set() and len(ticks) >= 5  # the GUI thread kept serving events meanwhile
     assert w.controller.session is None and "cancelled" in w.statusBar().currentMessage()
     w.close()
+
+
+def test_window_layout_is_restored_from_settings(qtbot, app_settings) -> None:
+    from fshd_studio.gui.main_window import MainWindow
+
+    w = open_window(qtbot, None)
+    w.main_split.setSizes([900, 500])
+    wanted = w.main_split.sizes()
+    assert w.close()
+    w2 = MainWindow(restore_layout=True)
+    qtbot.addWidget(w2)
+    w2.resize(w.size())
+    w2.show()
+    qtbot.waitExposed(w2)
+    assert w2.main_split.sizes() == pytest.approx(wanted, abs=20)
+    w2.close()
