@@ -50,15 +50,13 @@ def wait_for_frames(window, timeout_ms: int = FRAME_WAIT_MS) -> bool:
         if not pending:
             loop.quit()
 
-    for cid in list(pending):
+    connected = list(pending)
+    for cid in connected:
         views[cid].frame_painted.connect(painted)
     QTimer.singleShot(timeout_ms, loop.quit)
     loop.exec()
-    for cid in views:
-        try:
-            views[cid].frame_painted.disconnect(painted)
-        except (RuntimeError, TypeError):
-            pass
+    for cid in connected:
+        views[cid].frame_painted.disconnect(painted)
     return not pending
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from fshd_studio import __version__
@@ -56,6 +56,7 @@ class MainWindow(FileActions, QMainWindow):
         self.controller.project_path_changed.connect(self._update_title)
         self.controller.session_loaded.connect(self._on_session_loaded)
         self.media.relocate_requested.connect(self.relocate_camera)
+        QApplication.instance().installEventFilter(self)  # see eventFilter: Enter in a number field
         self.resize(1600, 1000)
         if restore_layout:
             self._restore_layout()
@@ -356,6 +357,19 @@ class MainWindow(FileActions, QMainWindow):
             QTimer.singleShot(0, self.ensure_timeline)
         return super().event(event)
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """After Enter or Esc in a number field (e.g. an offset), give the keys back to the timeline, so the
+        next I, O, digits or arrows act on the session instead of typing into that field."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(obj, QAbstractSpinBox)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+                and self.review.isAncestorOf(obj)):
+            QTimer.singleShot(0, self._focus_timeline)
+        return False
+
+    def _focus_timeline(self) -> None:
+        if self._timeline is not None:
+            self._timeline.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self.maybe_keep_changes("Quit"):
             event.ignore()
@@ -364,6 +378,7 @@ class MainWindow(FileActions, QMainWindow):
         self.settings.sync()
         self.autosaver.timer.stop()
         self.media.shutdown()
+        QApplication.instance().removeEventFilter(self)
         event.accept()
 
     def open_path(self, path: Path) -> bool:  # convenience for app_main and tests

@@ -179,3 +179,17 @@ def test_mode_switch_to_labelling_and_back(main_window) -> None:
     key(w, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert w.mode() == "review" and w.actions_by_id["play"].isEnabled() and w.status.frame.isVisible()
     assert w.actions_by_id["export_eaf"].isEnabled() and not w.actions_by_id["undo"].isEnabled()
+
+
+def test_enter_in_the_offset_field_gives_the_keys_back(qtbot, main_window) -> None:
+    w = main_window
+    spin = w.media.offset_editors["right"].spin
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=2000)
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin, "500")
+    key(spin, Qt.Key.Key_Return)
+    assert w.controller.session.camera("right").offset_ms == 500.0
+    qtbot.waitUntil(lambda: not spin.hasFocus(), timeout=2000)
+    key(w.focusWidget() or w, Qt.Key.Key_Right)  # now a frame step, not a cursor move in the field
+    assert w.controller.playhead_ms() == pytest.approx(FRAME)
