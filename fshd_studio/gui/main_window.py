@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar,
+    QVBoxLayout, QWidget,
 )
 
 from fshd_studio import __version__

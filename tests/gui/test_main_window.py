@@ -157,7 +157,8 @@ def test_every_shortcut_has_an_action_in_a_menu(main_window) -> None:
         for k in s.keys:
             assert k not in keys_seen, f"{k} bound to {keys_seen[k]} and {s.action_id}"
             keys_seen[k] = s.action_id
-        assert [q for q in act.shortcuts()] == [QKeySequence(k) for k in s.keys] and all(not q.isEmpty() for q in act.shortcuts())
+        assert list(act.shortcuts()) == [QKeySequence(k) for k in s.keys]
+        assert all(not q.isEmpty() for q in act.shortcuts())
     w.show_shortcuts()
     html = w._shortcuts_dialog.browser.toPlainText()
     assert "Alt+Right" in html and "Ctrl+Shift+Z" in html and "Play or pause" in html
