@@ -43,7 +43,7 @@ class FirstPaint(QObject):
 def complete():  # what run_gui does: the window shows first, the project opens on the next turn
     if project:
         w.controller.open_project(project)
-    w.ensure_timeline()
+    w.ensure_workspace()
     if project and not wait_for_frames(w, 20000):
         print("frames-missing", flush=True)
     print(repr(first.t), repr(time.time()), flush=True)

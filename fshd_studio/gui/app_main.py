@@ -63,7 +63,7 @@ def wait_for_frames(window, timeout_ms: int = FRAME_WAIT_MS) -> bool:
 def render_screenshot(window, out: Path) -> bool:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
-    window.ensure_timeline()
+    window.ensure_workspace()
     window.statusBar().clearMessage()
     ok = wait_for_frames(window)
     QApplication.sendPostedEvents()

@@ -11,15 +11,18 @@ import logging
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.session import Segment, SegmentStatus, Session, Span
-from fshd_studio.core.timebase import Timebase
 from fshd_studio.core.validation import CameraExtent, Finding, validate_session
 from fshd_studio.gui import undo
+
+if TYPE_CHECKING:  # numpy (via Timebase) loads with the first video, not before the window shows
+    from fshd_studio.core.timebase import Timebase
 
 log = logging.getLogger(__name__)
 

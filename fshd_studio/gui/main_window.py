@@ -56,7 +56,6 @@ class MainWindow(FileActions, QMainWindow):
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.project_path_changed.connect(self._update_title)
         self.controller.session_loaded.connect(self._on_session_loaded)
-        self.media.relocate_requested.connect(self.relocate_camera)
         QApplication.instance().installEventFilter(self)  # see eventFilter: Enter in a number field
         self.resize(1600, 1000)
         if restore_layout:
@@ -66,11 +65,13 @@ class MainWindow(FileActions, QMainWindow):
 
     # ---- layout -------------------------------------------------------------------------------------
     def _build_review(self) -> None:
-        from fshd_studio.gui.media import MediaPanel
-
         self.review = QWidget(self)
         self.review.setObjectName("reviewPage")
-        self.media = MediaPanel(self.controller, self._video_opener, parent=self.review)
+        self._media = None
+        self.media_slot = QWidget(self.review)  # camera views: built with the timeline, just after the first paint
+        self.media_slot.setObjectName("mediaSlot")
+        media_lay = QVBoxLayout(self.media_slot)
+        media_lay.setContentsMargins(0, 0, 0, 0)
         self._timeline = None
         self.timeline_slot = QWidget(self.review)  # the timeline (pyqtgraph) is built just after the first show
         self.timeline_slot.setObjectName("timelineSlot")
@@ -91,7 +92,7 @@ class MainWindow(FileActions, QMainWindow):
         side_lay.addWidget(self.segment_info)
         side_lay.addWidget(self.session_summary)
         self.left_split = QSplitter(Qt.Orientation.Vertical, self.review)
-        self.left_split.addWidget(self.media)
+        self.left_split.addWidget(self.media_slot)
         self.left_split.addWidget(self.timeline_slot)
         self.left_split.setStretchFactor(0, 3)
         self.left_split.setStretchFactor(1, 1)
@@ -109,6 +110,25 @@ class MainWindow(FileActions, QMainWindow):
     @property
     def timeline(self):  # noqa: ANN201 - TimelineWidget, imported lazily
         return self.ensure_timeline()
+
+    @property
+    def media(self):  # noqa: ANN201 - MediaPanel, imported lazily
+        return self.ensure_media()
+
+    def ensure_media(self):  # noqa: ANN201
+        """Build the camera views on first use (their decoders pull in numpy and PyAV): after the first paint."""
+        if self._media is None:
+            from fshd_studio.gui.media import MediaPanel
+
+            self._media = MediaPanel(self.controller, self._video_opener, parent=self.media_slot)
+            self._media.relocate_requested.connect(self.relocate_camera)
+            self.media_slot.layout().addWidget(self._media)
+        return self._media
+
+    def ensure_workspace(self) -> None:
+        """Everything the first paint left out: camera views and timeline."""
+        self.ensure_media()
+        self.ensure_timeline()
 
     def ensure_timeline(self):  # noqa: ANN201
         """Build the timeline on first use: importing pyqtgraph costs ~0.2 s, so the window shows first."""
@@ -168,7 +188,13 @@ class MainWindow(FileActions, QMainWindow):
 
     # ---- actions ------------------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        m, c = self.media, self.controller
+        c = self.controller
+
+        def md(name: str, *args: object) -> Callable[[], object]:
+            return lambda: getattr(self.media, name)(*args)
+
+        def tr(name: str) -> Callable[[], object]:
+            return lambda: getattr(self.media.transport, name)()
 
         def tl(name: str, *args: object) -> Callable[[], object]:
             return lambda: getattr(self.timeline, name)(*args)
@@ -178,11 +204,10 @@ class MainWindow(FileActions, QMainWindow):
             "import_eaf": self.import_eaf_dialog, "export_eaf": self.export_eaf_dialog,
             "relocate": self.relocate_dialog, "quit": self.close,
             "undo": c.undo_stack.undo, "redo": c.undo_stack.redo,
-            "play": m.toggle_play, "loop": m.toggle_loop,
-            "frame_prev": lambda: m.step_frames(-1), "frame_next": lambda: m.step_frames(1),
-            "second_prev": lambda: m.step_seconds(-1.0), "second_next": lambda: m.step_seconds(1.0),
-            "go_start": m.transport.go_to_start, "go_end": m.transport.go_to_end,
-            "faster": m.transport.faster, "slower": m.transport.slower,
+            "play": md("toggle_play"), "loop": md("toggle_loop"),
+            "frame_prev": md("step_frames", -1), "frame_next": md("step_frames", 1),
+            "second_prev": md("step_seconds", -1.0), "second_next": md("step_seconds", 1.0),
+            "go_start": tr("go_to_start"), "go_end": tr("go_to_end"), "faster": tr("faster"), "slower": tr("slower"),
             "offset_prev": lambda: self._nudge_second_camera(-1), "offset_next": lambda: self._nudge_second_camera(1),
             "mark_in": tl("mark_in"), "mark_out": tl("mark_out"), "cancel": tl("cancel_pending"),
             "seg_prev": tl("previous_segment"), "seg_next": tl("next_segment"),
@@ -354,8 +379,8 @@ class MainWindow(FileActions, QMainWindow):
 
     def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint and not self._timeline_scheduled:
-            self._timeline_scheduled = True  # the window is on screen: now build the timeline
-            QTimer.singleShot(0, self.ensure_timeline)
+            self._timeline_scheduled = True  # the window is on screen: now the heavy parts
+            QTimer.singleShot(0, self.ensure_workspace)
         return super().event(event)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -378,7 +403,8 @@ class MainWindow(FileActions, QMainWindow):
         self._save_layout()
         self.settings.sync()
         self.autosaver.timer.stop()
-        self.media.shutdown()
+        if self._media is not None:
+            self._media.shutdown()
         QApplication.instance().removeEventFilter(self)
         event.accept()
 

@@ -176,7 +176,7 @@ def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
-    w.ensure_timeline()
+    w.ensure_workspace()
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)  # keys go to the active window
     if project is not None:
