@@ -167,10 +167,11 @@ class MainWindow(FileActions, QMainWindow):
         self.stack.setCurrentWidget(page)
         self.actions_by_id["mode_review" if mode == "review" else "mode_labelling"].setChecked(True)
         review = mode == "review"
-        for menu in ("Playback", "Segment"):  # their single keys belong to the labelling workspace there
-            self.menus[menu].menuAction().setVisible(review)
-            for a in self.menus[menu].actions():
-                a.setEnabled(review)
+        for path, menu in self.menus.items():  # single keys belong to the labelling workspace there
+            if path.split("/")[0] in ("Playback", "Segment"):
+                menu.menuAction().setVisible(review)
+                for a in menu.actions():
+                    a.setEnabled(review)
         for key in REVIEW_ONLY:
             self.actions_by_id[key].setEnabled(review and self._review_action_allowed(key))
         self.status.set_visible_for_review(review)
@@ -230,7 +231,7 @@ class MainWindow(FileActions, QMainWindow):
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         last_section: dict[str, str] = {}
         for s in SHORTCUTS:
-            menu = self.menus[s.menu]
+            menu = self._menu_for(s.menu)
             if s.menu in last_section and last_section[s.menu] != s.section:
                 menu.addSeparator()
             last_section[s.menu] = s.section
@@ -250,6 +251,13 @@ class MainWindow(FileActions, QMainWindow):
         self._wire_undo_actions()
         self._wire_mode_actions()
         self.refresh_recent_menu()
+
+    def _menu_for(self, path: str):  # noqa: ANN202 - QMenu
+        """The menu of a shortcut entry: "Segment" or a submenu such as "Segment/Assign exercise"."""
+        if path not in self.menus:
+            parent, _, name = path.rpartition("/")
+            self.menus[path] = self._menu_for(parent).addMenu(name)
+        return self.menus[path]
 
     def _wire_undo_actions(self) -> None:
         stack = self.controller.undo_stack

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Shortcut:
     action_id: str  # the window binds a handler to each id (checked by a test)
-    menu: str  # the menu the action lives in
+    menu: str  # the menu the action lives in; "Menu/Submenu" for a submenu
     text: str  # menu text
     keys: tuple[str, ...] = ()  # QKeySequence strings; first = primary
     help: str = ""  # one line for the shortcut table
@@ -20,7 +20,7 @@ class Shortcut:
 
 
 def _ex(n: int, key: str) -> Shortcut:
-    return Shortcut(f"exercise_{n}", "Segment", f"Exercise {n}", (key,),
+    return Shortcut(f"exercise_{n}", "Segment/Assign exercise", f"Exercise {n}", (key,),
                     f"Give the marked span (or the selected segment) exercise {n}", "exercise")
 
 
@@ -100,7 +100,7 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
     for menu in MENUS:
         grouped = False
         for s in SHORTCUTS:
-            if s.menu != menu or not s.keys:
+            if s.menu.split("/")[0] != menu or not s.keys:
                 continue
             if s.section == "exercise":  # 15 similar keys: one row
                 if not grouped:

@@ -150,7 +150,8 @@ def test_confirm_and_status_in_checklist(main_window) -> None:
 def test_every_shortcut_has_an_action_in_a_menu(main_window) -> None:
     w = main_window
     keys_seen: dict[str, str] = {}
-    menu_actions = {a for m in w.menus.values() for a in m.actions()}
+    menu_actions = {a for m in w.menus.values() for a in m.actions()}  # submenus are in w.menus too
+    assert w.actions_by_id["exercise_12"] in w.menus["Segment/Assign exercise"].actions()
     for s in SHORTCUTS:
         act = w.actions_by_id[s.action_id]
         assert act in menu_actions
@@ -170,6 +171,7 @@ def test_mode_switch_to_labelling_and_back(main_window) -> None:
     key(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.mode() == "labelling" and w.stack.currentWidget() is not w.review
     assert not w.actions_by_id["play"].isEnabled() and not w.actions_by_id["zoom_fit"].isEnabled()
+    assert not w.actions_by_id["exercise_1"].isEnabled()  # 1–4 are the labelling workspace's vote keys
     assert w.status.note.isVisible() and not w.status.frame.isVisible()
     try:
         from fshd_studio.gui.labelling import LabellingWorkspace
@@ -179,6 +181,7 @@ def test_mode_switch_to_labelling_and_back(main_window) -> None:
         assert isinstance(w.stack.currentWidget(), LabellingWorkspace)
     key(w, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert w.mode() == "review" and w.actions_by_id["play"].isEnabled() and w.status.frame.isVisible()
+    assert w.actions_by_id["exercise_1"].isEnabled()
     assert w.actions_by_id["export_eaf"].isEnabled() and not w.actions_by_id["undo"].isEnabled()
 
 
