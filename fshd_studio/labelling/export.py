@@ -30,6 +30,24 @@ def split_every_fifth(paths: list[str]) -> tuple[list[str], list[str]]:
     return [p for i, p in enumerate(ordered, start=1) if i % EVERY], val
 
 
+def exported_name(rel: str, image_id: int, taken: set[str]) -> str:
+    """`sub/x.jpg` -> `sub__x.png`; unique in the dataset (x.jpg and x.png both kept: the second gets its id)."""
+    name = rel.replace("/", "__").rsplit(".", 1)[0] + ".png"
+    if name in taken:
+        name = f"{name[:-4]}~{image_id}.png"
+    taken.add(name)
+    return name
+
+
+def read_sources(dataset: Path) -> dict[str, str]:
+    """The exported file (split/class/name) -> source image path map of an exported dataset ({} if unknown)."""
+    meta = Path(dataset) / "dataset.json"
+    try:
+        return dict(json.loads(meta.read_text(encoding="utf-8")).get("sources", {}))
+    except (OSError, ValueError):
+        return {}
+
+
 @dataclass(frozen=True)
 class ExportResult:
     folder: Path
@@ -42,7 +60,7 @@ def export_dataset(store: VoteStore, agg: Aggregate, out: Path, *, report: Repor
     import cv2
 
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
+    if out.is_file() or (out.exists() and any(out.iterdir())):
         raise UserError(f"folder {out} is not empty; export into a new folder")
     images = {r.id: r for r in store.images()}
     kept = agg.kept()
@@ -54,6 +72,8 @@ def export_dataset(store: VoteStore, agg: Aggregate, out: Path, *, report: Repor
     counts: dict[str, dict[str, int]] = {"train": {}, "val": {}}
     by_path = {r.path: r for r in images.values()}
     done, total = 0, len(kept)
+    taken: set[str] = set()
+    sources: dict[str, str] = {}  # exported file (split/class/name) -> image path in the vote folder
     try:
         for cls, paths in by_class.items():
             for split, chosen in zip(("train", "val"), split_every_fifth(paths)):
@@ -63,12 +83,14 @@ def export_dataset(store: VoteStore, agg: Aggregate, out: Path, *, report: Repor
                     check_cancel(cancel)
                     rec = by_path[rel]
                     rgb = cropped(store.folder, rel, rec.crop)
-                    name = rel.replace("/", "__").rsplit(".", 1)[0] + ".png"
+                    name = exported_name(rel, rec.id, taken)
                     cv2.imwrite(str(tmp / split / cls / name), rgb[..., ::-1])
+                    sources[f"{split}/{cls}/{name}"] = rel
                     done += 1
                     report(Progress("export", done, total))
         (tmp / "dataset.json").write_text(json.dumps({"classes": list(CLASSES), "split": "every 5th to val",
-                                                      "counts": counts, "absent_votes": agg.absent_policy.value}))
+                                                      "counts": counts, "absent_votes": agg.absent_policy.value,
+                                                      "schema_version": 1, "sources": sources}))
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)

@@ -42,21 +42,38 @@ def read_crowd_table(path: Path) -> CrowdTable:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"crowd table {path} does not exist; check the path")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    rows = _csv_rows(path)
     if len(rows) < 2 or len(rows[0]) < 4:
         raise UserError(f"crowd table {path} has no data rows; expected a FER+ style CSV "
                         "(usage, image name, one count column per class)")
     header = rows[0]
     body = [r for r in rows[1:] if r]
+    ragged = next((k for k, r in enumerate(body, start=2) if len(r) != len(header)), None)
+    if ragged is not None:
+        raise UserError(f"crowd table {path}: line {ragged} has {len(body[ragged - 2])} fields but the header has "
+                        f"{len(header)}; fix the file")
     try:
         counts = np.array([[int(x or 0) for x in r[2:]] for r in body], dtype=np.int64)
     except ValueError as exc:
         raise UserError(f"crowd table {path}: a vote count is not a whole number ({exc}); fix the file") from exc
-    if counts.shape[1] != len(header) - 2:
-        raise UserError(f"crowd table {path}: rows have {counts.shape[1]} counts but the header names "
-                        f"{len(header) - 2} classes")
+    if (counts < 0).any():
+        raise UserError(f"crowd table {path}: a vote count is negative; fix the file")
     return CrowdTable([r[1] for r in body], [r[0] for r in body], header[2:], counts)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    """Comma-separated, or semicolon-separated as spreadsheets save it in French locales; UTF-8 (BOM allowed)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise UserError(f"crowd table {path} cannot be read as UTF-8 text ({exc}); "
+                        "expected a FER+ style CSV") from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        return list(csv.reader(text.splitlines(), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UserError(f"crowd table {path} is not a valid CSV file ({exc})") from exc
 
 
 def absolute_majority(table: CrowdTable) -> CrowdResult:

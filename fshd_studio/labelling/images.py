@@ -22,7 +22,11 @@ def load_rgb(path: Path) -> np.ndarray:
     import cv2
 
     data = np.fromfile(str(path), dtype=np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+    # PNG/WebP may carry alpha: read them unchanged. Others (JPEG) are read so that OpenCV applies the EXIF
+    # orientation (IMREAD_UNCHANGED ignores it: phone photos would come out sideways, faces undetected).
+    may_have_alpha = data[:8].tobytes() == b"\x89PNG\r\n\x1a\n" or data[8:12].tobytes() == b"WEBP"
+    flags = cv2.IMREAD_UNCHANGED if may_have_alpha else cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
+    img = cv2.imdecode(data, flags) if data.size else None
     if img is None:
         raise UserError(f"image {path} cannot be read; it is not a JPEG/PNG image or it is damaged")
     if img.dtype != np.uint8:

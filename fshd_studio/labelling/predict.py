@@ -10,7 +10,7 @@ from typing import Iterator
 import numpy as np
 
 from fshd_studio.core.errors import UserError
-from fshd_studio.core.progress import check_cancel
+from fshd_studio.core.progress import Progress, ReportFn, check_cancel, no_report
 from fshd_studio.labelling.classifier import EmotionClassifier
 from fshd_studio.labelling.images import FaceFinder, crop_with_margin, load_rgb
 
@@ -35,6 +35,22 @@ def predict_image_files(weights: Path, paths: list[Path]) -> dict[str, list[Face
         return {str(p): predict_faces(clf, finder, load_rgb(p)) for p in paths}
     finally:
         finder.close()
+
+
+def predict_images(weights: Path, paths: list[Path], *, report: ReportFn = no_report,
+                   cancel: threading.Event | None = None) -> list[tuple[Path, list[FacePrediction]]]:
+    """The faces and emotions of each image (the GUI's long-work shape: progress and cancel)."""
+    clf, finder = EmotionClassifier(weights), FaceFinder()
+    out = []
+    try:
+        for i, path in enumerate(paths):
+            check_cancel(cancel)
+            report(Progress("predict images", i, len(paths)))
+            out.append((Path(path), predict_faces(clf, finder, load_rgb(Path(path)))))
+    finally:
+        finder.close()
+    report(Progress("predict images", len(paths), len(paths)))
+    return out
 
 
 def draw(rgb: np.ndarray, preds: list[FacePrediction]) -> np.ndarray:

@@ -1,0 +1,87 @@
+"""Error analysis, export naming, image orientation and crowd-table input errors of the labelling tool."""
+
+import json
+
+import numpy as np
+import pytest
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.labelling.analysis import Prediction, accuracy_by_tag, mistakes
+from fshd_studio.labelling.export import export_dataset, exported_name, read_sources
+from fshd_studio.labelling.ferplus import read_crowd_table
+from fshd_studio.labelling.images import load_rgb
+from fshd_studio.labelling.majority import aggregate
+from fshd_studio.labelling.review import ValidationReview
+from fshd_studio.labelling.store import Round, Vote, VoteStore
+
+
+def test_mistakes_by_true_and_predicted_class_and_accuracy_per_tag():
+    preds = [Prediction("a", "happy", "happy", frozenset({"glasses"})),
+             Prediction("b", "angry", "neutral", frozenset({"glasses"})),
+             Prediction("c", "angry", "neutral"),
+             Prediction("d", "neutral", "neutral"),
+             Prediction("e", "surprised", "angry", frozenset({"glasses", "child"}))]
+    assert mistakes(preds) == {("angry", "neutral"): ["b", "c"], ("surprised", "angry"): ["e"]}
+    by_tag = accuracy_by_tag(preds)
+    assert by_tag["glasses"] == (pytest.approx(1 / 3), 3)
+    assert by_tag["child"] == (0.0, 1)
+    assert by_tag["(untagged)"] == (0.5, 2)
+
+
+def test_review_takes_the_tags_of_the_source_images():
+    review = ValidationReview([Prediction("val/angry/x.png", "angry", "happy"),
+                               Prediction("val/happy/y.png", "happy", "happy")],
+                              {"val/angry/x.png": "sub/x.jpg", "val/happy/y.png": "y.jpg"})
+    tagged = review.with_tags({"sub/x.jpg": {"glasses"}})
+    assert tagged.predictions[0].tags == {"glasses"} and tagged.predictions[1].tags == frozenset()
+    assert review.top1() == 0.5
+    assert accuracy_by_tag(tagged.predictions)["glasses"] == (0.0, 1)
+
+
+def test_exported_names_are_unique_and_mapped_back_to_their_source(tmp_path):
+    import cv2
+
+    folder = tmp_path / "faces"
+    (folder / "sub").mkdir(parents=True)
+    rgb = np.full((20, 20, 3), 200, np.uint8)
+    names = ["x.jpg", "x.png", "sub/x.jpg", "y.png", "z.png"]
+    for n in names:
+        cv2.imwrite(str(folder / n), rgb)
+    with VoteStore(folder) as store:
+        ids = [store.add_image(n, 20, 20, None, 0) for n in names]
+        for i in ids:
+            store.vote(Vote(i, "ana", Round.SORT, "happy"))
+            store.vote(Vote(i, "ana", Round.CHECK, "yes", "happy"))
+        agg = aggregate(ids, store.latest_votes(Round.SORT), store.latest_votes(Round.CHECK), ["ana"])
+        export_dataset(store, agg, tmp_path / "ds")
+    files = sorted(p.relative_to(tmp_path / "ds").as_posix() for p in (tmp_path / "ds").rglob("*.png"))
+    assert len(files) == 5  # x.jpg and x.png no longer overwrite each other
+    sources = read_sources(tmp_path / "ds")
+    assert sorted(sources) == files and sorted(sources.values()) == sorted(names)
+    assert sources["val/happy/z.png"] == "z.png"  # every 5th in path order goes to validation
+    assert json.loads((tmp_path / "ds" / "dataset.json").read_text())["schema_version"] == 1
+    taken: set[str] = set()
+    assert [exported_name(n, 7, taken) for n in ("a/b.jpg", "a/b.png")] == ["a__b.png", "a__b~7.png"]
+
+
+def test_jpeg_exif_orientation_is_applied(tmp_path):
+    image = pytest.importorskip("PIL.Image")
+    pixels = np.zeros((30, 60, 3), np.uint8)  # stored landscape, 60 wide
+    pixels[:, :10] = 255
+    im = image.fromarray(pixels)
+    exif = im.getexif()
+    exif[274] = 6  # "rotate 90° clockwise to display": the photo is portrait
+    im.save(tmp_path / "phone.jpg", exif=exif)
+    assert load_rgb(tmp_path / "phone.jpg").shape == (60, 30, 3)
+
+
+def test_crowd_table_input_errors_are_user_errors(tmp_path):
+    (tmp_path / "bin.csv").write_bytes(b"\xff\xd8\xff\xe0 not text")
+    (tmp_path / "ragged.csv").write_text("Usage,Image name,neutral,happiness\nTraining,a.png,1\n")
+    (tmp_path / "neg.csv").write_text("Usage,Image name,neutral,happiness\nTraining,a.png,1,-2\n")
+    for name in ("bin.csv", "ragged.csv", "neg.csv"):
+        with pytest.raises(UserError, match="crowd table"):
+            read_crowd_table(tmp_path / name)
+    (tmp_path / "semi.csv").write_text("\ufeffUsage;Image name;neutral;happiness\nTraining;a.png;1;9\n")
+    table = read_crowd_table(tmp_path / "semi.csv")  # a spreadsheet's export in a French locale
+    assert table.columns == ["neutral", "happiness"] and table.counts.tolist() == [[1, 9]]
