@@ -7,10 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout,
-                               QWidget)
+                               QListWidgetItem, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from fshd_studio.gui.labelling.image_view import FaceImageView, to_qimage
+from fshd_studio.gui.labelling.mistakes_panel import MistakesPanel
+from fshd_studio.gui.labelling.predict_panel import PredictPanel
 from fshd_studio.gui.labelling.results_panel import ResultsPanel
 from fshd_studio.gui.labelling.worker import Job
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
@@ -33,6 +35,7 @@ class LabellingWorkspace(QWidget):
         self.records: list[ImageRecord] = []
         self.index = 0
         self.last_aggregate: Aggregate | None = None
+        self.last_dataset: Path | None = None
         self._job: Job | None = None
         self._build()
         if folder is not None:
@@ -79,9 +82,17 @@ class LabellingWorkspace(QWidget):
         self.results.export_button.clicked.connect(self._ask_export)
         self.results.train_button.clicked.connect(self._ask_train)
         self.results.cancel_button.clicked.connect(self.cancel_job)
+        self.predict = PredictPanel()
+        self.mistakes = MistakesPanel(self._tags_of_sources, self._save_source_tags)
+        for panel in (self.predict, self.mistakes):
+            panel.status.connect(self.status)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.results, "Votes && classifier")
+        self.tabs.addTab(self.predict, "Predict")
+        self.tabs.addTab(self.mistakes, "Mistakes")
         split = QSplitter()
         split.addWidget(left)
-        split.addWidget(self.results)
+        split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         lay = QVBoxLayout(self)
         lay.addWidget(split)
@@ -234,10 +245,18 @@ class LabellingWorkspace(QWidget):
         if rec is not None and self.store is not None:
             self.store.set_crop(rec.id, tuple(int(v) for v in crop))
             self.view.crop_mode = False
-            i = self.index
-            self.reload()
-            self.index = i
+            fixed = next(r for r in self.store.images() if r.id == rec.id)  # one record and one thumbnail only
+            self.records[self.index] = fixed
+            self._refresh_thumbnail(self.index)
             self.show_current()
+
+    def _refresh_thumbnail(self, i: int) -> None:
+        item = self.grid.item(i)
+        if item is None or self.store is None:
+            return
+        rec = self.records[i]
+        img = cropped(self.store.folder, rec.path, rec.crop)
+        item.setIcon(QIcon(QPixmap.fromImage(to_qimage(img).scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio))))
 
     def _save_tags(self) -> None:
         rec = self.current()
@@ -276,8 +295,13 @@ class LabellingWorkspace(QWidget):
             with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
                 return export_dataset(store, agg, out, report=report, cancel=cancel)
         job = Job(export)
-        job.signals.finished.connect(lambda res: (self._done(), self.status.emit(f"Dataset written to {res.folder}")))
+        job.signals.finished.connect(self._exported)
         self._run(job)
+
+    def _exported(self, res) -> None:  # noqa: ANN001 - an ExportResult from the worker
+        self._done()
+        self.last_dataset = res.folder
+        self.status.emit(f"Dataset written to {res.folder}")
 
     def _ask_train(self) -> None:
         ds = QFileDialog.getExistingDirectory(self, "Exported dataset (with train/ and val/)")
@@ -290,9 +314,33 @@ class LabellingWorkspace(QWidget):
         p = self.results
         kw = dict(epochs=p.epochs.value(), imgsz=p.imgsz.value(), size=p.size.currentText())
         job = Job(lambda report, cancel: train_classifier(dataset, out, report=report, cancel=cancel, **kw))
-        job.signals.finished.connect(lambda r: (self._done(), p.show_training(r.weights, r.top1, r.names,
-                                                                              r.confusion.tolist())))
+        job.signals.finished.connect(lambda r: self._trained(r, dataset))
         self._run(job)
+
+    def _trained(self, res, dataset: Path) -> None:  # noqa: ANN001 - a TrainResult from the worker
+        self._done()
+        self.results.show_training(res.weights, res.top1, res.names, res.confusion.tolist())
+        self.predict.set_weights(res.weights)
+        self.mistakes.set_model(res.weights, dataset)
+        self.status.emit(f"Classifier trained: validation accuracy {res.top1:.1%}")
+
+    def _tags_of_sources(self) -> dict[str, set[str]]:
+        if self.store is None:
+            return {}
+        tags = self.store.tags()
+        return {r.path: tags[r.id] for r in self.store.images() if r.id in tags}
+
+    def _save_source_tags(self, rel: str, wanted: set[str]) -> None:
+        if self.store is None:
+            return
+        ids = {r.path: r.id for r in self.store.images()}
+        if rel not in ids:
+            return
+        have = self.store.tags().get(ids[rel], set())
+        for t in wanted - have:
+            self.store.tag(ids[rel], t)
+        for t in have - wanted:
+            self.store.tag(ids[rel], t, on=False)
 
     def _run(self, job: Job) -> None:
         self._job = job

@@ -1,0 +1,197 @@
+"""Emotions of new faces: images, a video file or the webcam (face detect → crop → classify, drawn live)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from fshd_studio.core.errors import UserError
+from fshd_studio.core.progress import Cancelled
+from fshd_studio.gui.labelling.image_view import FaceImageView
+from fshd_studio.gui.labelling.worker import Job
+
+IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.webp)"
+VIDEO_FILTER = "Videos (*.mp4 *.mov *.avi *.mkv *.webm)"
+
+
+class StreamSignals(QObject):
+    frame = Signal(object, object, int)  # drawn RGB frame, predictions, frame index
+    ended = Signal(str)  # "" at the end of the video or on stop, else the error
+
+
+class StreamJob(QRunnable):
+    """Plays a video file or webcam through the classifier on the pool; the newest frame wins.
+
+    A frame is only sent when the previous one has been shown, so a slow display never queues frames."""
+
+    def __init__(self, weights: Path, source: Path | int):
+        super().__init__()
+        self.weights, self.source = weights, source
+        self.cancel = threading.Event()
+        self.shown = threading.Event()
+        self.shown.set()
+        self.signals = StreamSignals()
+
+    def run(self) -> None:
+        from fshd_studio.labelling.predict import stream_predictions
+
+        try:
+            for k, drawn, preds in stream_predictions(self.weights, self.source, cancel=self.cancel):
+                if self.shown.is_set():
+                    self.shown.clear()
+                    self.signals.frame.emit(drawn, preds, k)
+        except Cancelled:
+            self.signals.ended.emit("")
+        except UserError as exc:
+            self.signals.ended.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the user sees it, the worker never dies silently
+            self.signals.ended.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self.signals.ended.emit("")
+
+
+class PredictPanel(QWidget):
+    status = Signal(str)
+    stream_ended = Signal()
+    frame_shown = Signal(object, object)  # the drawn frame, its predictions
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.weights: Path | None = None
+        self.results: list[tuple[Path, list]] = []
+        self._stream: StreamJob | None = None
+        self._job: Job | None = None
+        self.model_label = QLabel("No classifier yet: train one, or choose a trained .pt")
+        self.model_label.setWordWrap(True)
+        self.model_button = QPushButton("Classifier…")
+        self.images_button = QPushButton("Images…")
+        self.video_button = QPushButton("Video file…")
+        self.webcam_button = QPushButton("Webcam")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.model_button.clicked.connect(self._ask_weights)
+        self.images_button.clicked.connect(self._ask_images)
+        self.video_button.clicked.connect(self._ask_video)
+        self.webcam_button.clicked.connect(lambda: self.play(0))
+        self.stop_button.clicked.connect(self.stop)
+        row = QHBoxLayout()
+        for b in (self.model_button, self.images_button, self.video_button, self.webcam_button, self.stop_button):
+            row.addWidget(b)
+        self.view = FaceImageView()
+        self.list = QListWidget()
+        self.list.setMaximumHeight(140)
+        self.list.currentRowChanged.connect(self._show_result)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.model_label)
+        lay.addLayout(row)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.list)
+        self._enable()
+
+    def set_weights(self, weights: Path | None) -> None:
+        self.weights = Path(weights) if weights else None
+        self.model_label.setText(f"Classifier: {self.weights}" if self.weights else "No classifier yet")
+        self._enable()
+
+    def _enable(self) -> None:
+        busy = self._stream is not None or self._job is not None
+        for b in (self.images_button, self.video_button, self.webcam_button):
+            b.setEnabled(self.weights is not None and not busy)
+        self.stop_button.setEnabled(busy)
+
+    def _ask_weights(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Trained classifier", "", "YOLO classifier (*.pt)")
+        if path:
+            self.set_weights(Path(path))
+
+    def _ask_images(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Face images", "", IMAGE_FILTER)
+        if paths:
+            self.predict_images([Path(p) for p in paths])
+
+    def _ask_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Video file", "", VIDEO_FILTER)
+        if path:
+            self.play(Path(path))
+
+    # --- images ---------------------------------------------------------------------------------------------
+    def predict_images(self, paths: list[Path]) -> None:
+        from fshd_studio.labelling.predict import predict_images
+
+        weights = self.weights
+        assert weights is not None
+        job = Job(lambda report, cancel: predict_images(weights, paths, report=report, cancel=cancel))
+        job.signals.finished.connect(self._images_done)
+        job.signals.failed.connect(lambda msg: self._job_ended(msg))
+        job.signals.cancelled.connect(lambda: self._job_ended("Cancelled"))
+        self._job = job
+        self._enable()
+        job.start()
+
+    def _job_ended(self, message: str) -> None:
+        self._job = None
+        self._enable()
+        self.status.emit(message)
+
+    def _images_done(self, results: list) -> None:
+        self._job = None
+        self.results = results
+        self.list.clear()
+        for path, preds in results:
+            faces = ", ".join(f"{p.label} {p.probability:.0%}" for p in preds) or "no face found"
+            self.list.addItem(QListWidgetItem(f"{path.name}: {faces}"))
+        self._enable()
+        if results:
+            self.list.setCurrentRow(0)
+        self.status.emit(f"Emotions predicted on {len(results)} image(s)")
+
+    def _show_result(self, row: int) -> None:
+        if not 0 <= row < len(self.results):
+            return
+        from fshd_studio.labelling.images import load_rgb
+        from fshd_studio.labelling.predict import draw
+
+        path, preds = self.results[row]
+        self.view.set_image(draw(load_rgb(path), preds), None, path.name)
+
+    # --- video and webcam -----------------------------------------------------------------------------------
+    def play(self, source: Path | int) -> None:
+        if self.weights is None or self._stream is not None:
+            return
+        job = StreamJob(self.weights, source)
+        job.signals.frame.connect(self._show_frame)
+        job.signals.ended.connect(self._stream_done)
+        self._stream = job
+        self.list.clear()
+        self.results = []
+        self._enable()
+        QThreadPool.globalInstance().start(job)
+
+    def _show_frame(self, frame: np.ndarray, preds: list, index: int) -> None:
+        faces = ", ".join(f"{p.label} {p.probability:.0%}" for p in preds) or "no face"
+        self.view.set_image(frame, None, f"frame {index}: {faces}")
+        if self._stream is not None:
+            self._stream.shown.set()
+        self.frame_shown.emit(frame, preds)
+
+    def _stream_done(self, error: str) -> None:
+        self._stream = None
+        self._enable()
+        if error:
+            self.status.emit(error)
+        self.stream_ended.emit()
+
+    def stop(self) -> None:
+        if self._stream is not None:
+            self._stream.cancel.set()
+        if self._job is not None:
+            self._job.cancel.set()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt's signature
+        self.stop()
+        super().closeEvent(event)
