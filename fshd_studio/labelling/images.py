@@ -126,3 +126,14 @@ def cropped(folder: Path, rel: str, crop: tuple[int, int, int, int] | None) -> n
         return rgb
     x0, y0, x1, y1 = crop
     return rgb[y0:y1, x0:x1] if x1 > x0 and y1 > y0 else rgb
+
+
+def thumbnail(folder: Path, rel: str, crop: tuple[int, int, int, int] | None, side: int = 96) -> np.ndarray:
+    """The face crop scaled to fit a side × side square (RGB uint8), for grids of many images."""
+    import cv2
+
+    rgb = cropped(folder, rel, crop)
+    h, w = rgb.shape[:2]
+    scale = side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)

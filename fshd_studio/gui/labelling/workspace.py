@@ -16,7 +16,7 @@ from fshd_studio.gui.labelling.predict_panel import PredictPanel
 from fshd_studio.gui.labelling.results_panel import ResultsPanel
 from fshd_studio.gui.labelling.worker import Job
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
-from fshd_studio.labelling.images import cropped, import_folder
+from fshd_studio.labelling.images import import_folder, thumbnail
 from fshd_studio.labelling.majority import Aggregate, aggregate, proposals
 from fshd_studio.labelling.store import ImageRecord, Round, Vote, VoteStore
 
@@ -37,6 +37,8 @@ class LabellingWorkspace(QWidget):
         self.last_aggregate: Aggregate | None = None
         self.last_dataset: Path | None = None
         self._job: Job | None = None
+        self._thumb_job: Job | None = None
+        self._thumbs: dict[tuple, QIcon] = {}  # (image id, crop) -> grid icon
         self._build()
         if folder is not None:
             self.open_folder(Path(folder))
@@ -136,18 +138,34 @@ class LabellingWorkspace(QWidget):
         self.show_current()
 
     def _fill_grid(self) -> None:
+        """Names at once; thumbnails decoded on the pool (big photos take ~40 ms each) and cached."""
         self.grid.clear()
         if self.store is None:
             return
-        for i, r in enumerate(self.records[:500]):  # thumbnails of the first 500; the single view has them all
+        shown = self.records[:500]  # thumbnails of the first 500; the single view has them all
+        for i, r in enumerate(shown):
             item = QListWidgetItem(Path(r.path).name)
             item.setData(Qt.ItemDataRole.UserRole, i)
-            try:
-                img = cropped(self.store.folder, r.path, r.crop)
-                item.setIcon(QIcon(QPixmap.fromImage(to_qimage(img).scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio))))
-            except Exception:  # an unreadable image keeps its name only
-                pass
+            if (r.id, r.crop) in self._thumbs:
+                item.setIcon(self._thumbs[(r.id, r.crop)])
             self.grid.addItem(item)
+        missing = [r for r in shown if (r.id, r.crop) not in self._thumbs]
+        if self._thumb_job is not None:
+            self._thumb_job.cancel.set()
+        if missing:
+            folder = self.store.folder
+            job = Job(lambda report, cancel: _thumbnails(folder, missing, cancel))
+            job.signals.finished.connect(self._thumbnails_loaded)
+            self._thumb_job = job
+            job.start()
+
+    def _thumbnails_loaded(self, thumbs: dict) -> None:
+        for key, rgb in thumbs.items():
+            self._thumbs[key] = QIcon(QPixmap.fromImage(to_qimage(rgb)))
+        for i in range(min(self.grid.count(), len(self.records))):
+            r = self.records[i]
+            if (r.id, r.crop) in thumbs:
+                self.grid.item(i).setIcon(self._thumbs[(r.id, r.crop)])
 
     def _goto_grid(self, item: QListWidgetItem) -> None:
         self.index = int(item.data(Qt.ItemDataRole.UserRole))
@@ -255,8 +273,9 @@ class LabellingWorkspace(QWidget):
         if item is None or self.store is None:
             return
         rec = self.records[i]
-        img = cropped(self.store.folder, rec.path, rec.crop)
-        item.setIcon(QIcon(QPixmap.fromImage(to_qimage(img).scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio))))
+        self._thumbs[(rec.id, rec.crop)] = QIcon(QPixmap.fromImage(to_qimage(
+            thumbnail(self.store.folder, rec.path, rec.crop))))
+        item.setIcon(self._thumbs[(rec.id, rec.crop)])
 
     def _save_tags(self) -> None:
         rec = self.current()
@@ -367,3 +386,15 @@ class LabellingWorkspace(QWidget):
 def _import_in_thread(folder: Path, report, cancel) -> list[str]:
     with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
         return import_folder(folder, store, report=report, cancel=cancel)
+
+
+def _thumbnails(folder: Path, records: list[ImageRecord], cancel) -> dict:  # noqa: ANN001 - threading.Event
+    out = {}
+    for r in records:
+        if cancel.is_set():
+            break
+        try:
+            out[(r.id, r.crop)] = thumbnail(folder, r.path, r.crop)
+        except Exception:  # noqa: BLE001 - an unreadable image keeps its name only
+            pass
+    return out
