@@ -4,8 +4,11 @@ No patient data can be here, so this proves that training learns: synthetic pati
 (exercise 14) with weakness none / mild / strong on the left or right side, varied timing, two cameras.
 
 Clips come from the demo generator (`fshd_studio.demo.render_exercise_clip`, one photo animated, with its
-weakness option) when it is importable, else from a built-in cartoon face (`--generator cartoon`).
-Each clip is rendered at SIZE px and 30 fps for 256 frames (the preprocess time grid), then cut like
+weakness option). `demo-aligned` (the default) renders at 128 px and applies the similarity preprocess would
+fit (its landmark template; the demo face's landmarks are known, so no face tracking is run), then resizes to
+SIZE px: the model sees the framing that `fshd-studio preprocess` gives, so the shipped model reacts to demo
+sessions run through the real pipeline. `demo` uses the raw clip framing; `cartoon` is a drawn face.
+Each clip has 256 frames at 30 fps (the preprocess time grid), then is cut like
 preprocess does: the first 8 snippets of 16 frames taken every 2nd frame → uint8 (8, 16, SIZE, SIZE, 3),
 stored in preprocess's on-disk format (`<session>/index.json`, `<session>/14_<camera>/snippets.npy`,
 meta.json with a `synthetic` entry) with `labels.csv` (session, patient, camera, class).
@@ -81,7 +84,36 @@ def cartoon_clip(n_frames: int, size: int, seed: int, weakness: float, weak_side
     return out
 
 
+def aligned_demo_clip(size: int, seed: int, weakness: float, side: str, render_side: int = 128) -> np.ndarray:
+    """The demo generator's clip, brought to preprocess's framing: the similarity that preprocess would fit
+    (its template of stable landmarks: eye corners and nose bridge, IOD 56 px and eye line at 84 px in 224 px)
+    is computed from the demo face's known landmarks, applied to every frame at `render_side` px, then
+    area-resized to `size`. Head sway is left in (preprocess smooths it out; it is small here)."""
+    import cv2
+
+    from fshd_studio.demo import render_exercise_clip
+    from fshd_studio.demo.render import clip_view
+    from fshd_studio.io.protocol_file import load_protocol
+    from fshd_studio.preprocess.alignment import as_matrices, raw_alignment
+    from fshd_studio.preprocess.params import PreprocessParams
+
+    side_px = (render_side, render_side)
+    frames = render_exercise_clip(EXERCISE, GRID, FPS, side_px, seed, weakness, side)
+    ex = load_protocol().by_id(EXERCISE)
+    view = clip_view(side_px, ex.code, ex.measure, round(float(weakness), 3), side)
+    k = render_side / 224.0
+    params = PreprocessParams(size=render_side, iod_px=56.0 * k, eye_y=84.0 * k)
+    m = as_matrices(raw_alignment(view.landmarks[None], params))[0]
+    out = np.empty((len(frames), size, size, 3), np.uint8)
+    for i, f in enumerate(frames):
+        aligned = cv2.warpAffine(f, m, side_px, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        out[i] = cv2.resize(aligned, (size, size), interpolation=cv2.INTER_AREA)
+    return out
+
+
 def render(generator: str, size: int, seed: int, weakness: str, side: str) -> np.ndarray:
+    if generator == "demo-aligned":
+        return aligned_demo_clip(size, seed, WEAKNESS[weakness], side)
     if generator == "demo":
         from fshd_studio.demo import render_exercise_clip
 
@@ -122,7 +154,7 @@ def pick_generator(name: str) -> str:
         return name
     try:
         from fshd_studio.demo import render_exercise_clip  # noqa: F401
-        return "demo"
+        return "demo-aligned"
     except ImportError:
         return "cartoon"
 
@@ -130,6 +162,8 @@ def pick_generator(name: str) -> str:
 def trained_on(generator: str) -> str:
     what = ("synthetic animations of one face photo (the demo generator)" if generator == "demo"
             else "synthetic animations of one drawn cartoon face")
+    if generator == "demo-aligned":
+        what = "synthetic animations of one face photo (the demo generator, aligned like preprocess)"
     return (f"Trained on {what} with simulated one-sided cheek weakness; it means nothing clinically "
             "and must never be used on patients.")
 
@@ -162,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     mk.add_argument("--patients", type=int, default=200)
     mk.add_argument("--size", type=int, default=64)
     mk.add_argument("--seed", type=int, default=0)
-    mk.add_argument("--generator", default="auto", choices=("auto", "demo", "cartoon"))
+    mk.add_argument("--generator", default="auto", choices=("auto", "demo-aligned", "demo", "cartoon"))
     rn = sub.add_parser("run", help="make (if DATA has no labels.csv), train the tiny config, evaluate")
     rn.add_argument("data")
     rn.add_argument("out")
@@ -171,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     rn.add_argument("--config", default="tiny-64", help="model preset (default tiny-64: the tiny model at 64 px)")
     rn.add_argument("--seed", type=int, default=0)
     rn.add_argument("--epochs", type=int, default=25)
-    rn.add_argument("--generator", default="auto", choices=("auto", "demo", "cartoon"))
+    rn.add_argument("--generator", default="auto", choices=("auto", "demo-aligned", "demo", "cartoon"))
     args = ap.parse_args(argv)
     gen = pick_generator(args.generator)
     if args.cmd == "run":
