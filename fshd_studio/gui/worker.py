@@ -66,11 +66,13 @@ def run_with_progress(parent: QWidget | None, label: str, work: Callable[[thread
     QThreadPool.globalInstance().start(job)
     loop.exec()
     timer.stop()
+    cancelled = cancel.is_set()  # before closing: a QProgressDialog emits canceled() when it closes
     for dlg in dialogs:
+        dlg.canceled.disconnect(cancel.set)
         dlg.close()
         dlg.deleteLater()
     if outcome.get("exc") is not None:
         raise outcome["exc"]
-    if cancel.is_set():
+    if cancelled:
         raise Cancelled()
     return outcome.get("result")

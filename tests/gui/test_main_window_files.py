@@ -273,3 +273,29 @@ def test_window_layout_is_restored_from_settings(qtbot, app_settings) -> None:
     qtbot.waitExposed(w2)
     assert w2.main_split.sizes() == pytest.approx(wanted, abs=20)
     w2.close()
+
+
+def test_slow_video_indexing_shows_progress_then_opens(qtbot, app_settings, window_project, monkeypatch) -> None:
+    import time as _time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    import fshd_studio.gui.controller as controller_mod
+
+    real = controller_mod.load_timebases
+    seen: list[bool] = []
+
+    def slow(session, cancel):
+        _time.sleep(1.0)  # longer than the 0.4 s after which the progress dialog shows
+        return real(session, cancel)
+
+    def look() -> None:  # on the GUI thread, while the worker sleeps
+        seen.append(any(isinstance(d, QProgressDialog) and d.isVisible() for d in QApplication.topLevelWidgets()))
+
+    monkeypatch.setattr(controller_mod, "load_timebases", slow)
+    w = open_window(qtbot, None)
+    QTimer.singleShot(700, look)
+    assert w.open_project(window_project)  # closing the dialog must not count as Cancel
+    assert seen == [True] and w.controller.session is not None and len(w.controller.session.segments) == 4
+    w.close()
