@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,11 +35,33 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     tr.add_argument("--epochs", type=int, default=30)
     tr.add_argument("--imgsz", type=int, default=128)
     tr.add_argument("--model", choices=("n", "s", "m", "l", "x"), default="n")
+    tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                    help="auto: the GPU when there is one, else the CPU")
     tr.set_defaults(func=run_train)
-    pr = vs.add_parser("predict", help="emotions of the faces in images or a video file")
+    pr = vs.add_parser("predict", help="emotions of the faces in images, folders of images or a video file")
     pr.add_argument("weights", type=Path)
-    pr.add_argument("inputs", type=Path, nargs="+")
+    pr.add_argument("inputs", type=Path, nargs="+", help="image files, folders of images, video files")
+    rv = vs.add_parser("review", help="validation mistakes by true/predicted class and accuracy per tag")
+    rv.add_argument("weights", type=Path)
+    rv.add_argument("dataset", type=Path, help="an exported dataset (its val/ folder is classified)")
+    rv.add_argument("--db", type=Path, metavar="FOLDER", help="the image folder whose vote file holds the tags")
+    rv.add_argument("--json", type=Path, metavar="OUT", help="also write every validation prediction here")
+    rv.set_defaults(func=run_review)
     pr.set_defaults(func=run_predict)
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """ultralytics and mediapipe log on stdout: send it to stderr so stdout carries the JSON result only."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -119,8 +145,9 @@ def run_train(args: argparse.Namespace) -> int:
     from fshd_studio.commands.common import print_json, print_progress
     from fshd_studio.labelling.classifier import train_classifier
 
-    res = train_classifier(args.dataset, args.out, epochs=args.epochs, imgsz=args.imgsz, size=args.model,
-                           report=print_progress)
+    with _stdout_to_stderr():
+        res = train_classifier(args.dataset, args.out, epochs=args.epochs, imgsz=args.imgsz, size=args.model,
+                               device=args.device, report=print_progress)
     print_json({"weights": str(res.weights), "val_top1": res.top1, "classes": res.names,
                 "confusion_pred_by_true": res.confusion.tolist()})
     return 0
@@ -128,13 +155,51 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     from fshd_studio.commands.common import print_json
+    from fshd_studio.core.errors import UserError
     from fshd_studio.labelling.images import IMAGE_SUFFIXES
     from fshd_studio.labelling.predict import predict_image_files, stream_predictions
 
-    images = [p for p in args.inputs if p.suffix.lower() in IMAGE_SUFFIXES]
-    out = {k: [p.__dict__ for p in v] for k, v in predict_image_files(args.weights, images).items()} if images else {}
-    for video in (p for p in args.inputs if p not in images):
-        out[str(video)] = [{"frame": k, "faces": [p.__dict__ for p in preds]}
-                           for k, _, preds in stream_predictions(args.weights, video, every=5)]
+    if not args.weights.is_file():
+        raise UserError(f"classifier weights {args.weights} not found; train one with `votes train`")
+    missing = [p for p in args.inputs if not p.exists()]
+    if missing:
+        raise UserError(f"{missing[0]} does not exist; check the path")
+    inputs = [f for p in args.inputs for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+    images = [p for p in inputs if p.suffix.lower() in IMAGE_SUFFIXES]
+    videos = [p for p in args.inputs if p not in images and not p.is_dir()]
+    if not images and not videos:
+        raise UserError("no image or video to predict on; give image files, folders of images or video files")
+    with _stdout_to_stderr():
+        out = {k: [p.__dict__ for p in v] for k, v in predict_image_files(args.weights, images).items()}
+        for video in videos:
+            out[str(video)] = [{"frame": k, "faces": [p.__dict__ for p in preds]}
+                               for k, _, preds in stream_predictions(args.weights, video, every=5)]
     print_json(out)
+    return 0
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.common import print_json, print_progress
+    from fshd_studio.io.atomic import atomic_write_json
+    from fshd_studio.labelling.analysis import accuracy_by_tag, mistakes
+    from fshd_studio.labelling.review import review_validation
+
+    tags: dict[str, set[str]] = {}
+    if args.db is not None:
+        store, _ = _aggregate_db(args.db, "no")
+        with store:
+            by_id = store.tags()
+            tags = {r.path: by_id[r.id] for r in store.images() if r.id in by_id}
+    with _stdout_to_stderr():
+        review = review_validation(args.weights, args.dataset, tags, report=print_progress)
+    wrong = mistakes(review.predictions)
+    summary = {"images": len(review.predictions), "val_top1": review.top1(),
+               "mistakes": {f"{t} -> {p}": len(v) for (t, p), v in sorted(wrong.items())},
+               "accuracy_per_tag": {t: {"accuracy": a, "images": n}
+                                    for t, (a, n) in accuracy_by_tag(review.predictions).items()}}
+    print_json(summary)
+    if args.json:
+        atomic_write_json(args.json, {**summary, "predictions": [
+            {"image": p.image, "source": review.source_of(p.image), "true": p.true, "predicted": p.predicted,
+             "tags": sorted(p.tags)} for p in review.predictions]})
     return 0

@@ -37,7 +37,7 @@ class TrainResult:
 
 
 def train_classifier(dataset: Path, out: Path, *, epochs: int = 30, imgsz: int = 128, size: str = "n",
-                     device: str = "cpu", report: ReportFn = no_report,
+                     device: str = "auto", report: ReportFn = no_report,
                      cancel: threading.Event | None = None) -> TrainResult:
     dataset, out = Path(dataset), Path(out).absolute()
     if not (dataset / "train").is_dir() or not (dataset / "val").is_dir():
@@ -57,13 +57,23 @@ def train_classifier(dataset: Path, out: Path, *, epochs: int = 30, imgsz: int =
         report(Progress("train classifier", trainer.epoch + 1, epochs))
     model.add_callback("on_train_batch_end", on_batch)
     model.add_callback("on_train_epoch_end", on_epoch)
-    metrics = model.train(data=str(dataset), epochs=epochs, imgsz=imgsz, plots=False, amp=False, device=device,
+    metrics = model.train(data=str(dataset), epochs=epochs, imgsz=imgsz, plots=False, amp=False,
+                          device=_device(device),
                           project=str(out), name="train", exist_ok=True, workers=0, verbose=False,
                           batch=min(16, _count(dataset / "train")))
     weights = out / "train" / "weights" / "best.pt"
     names = [model.names[i] for i in sorted(model.names)] if model.names else sorted(CLASSES)
     cm = np.asarray(getattr(getattr(metrics, "confusion_matrix", None), "matrix", np.zeros((0, 0))))
     return TrainResult(weights, float(getattr(metrics, "top1", 0.0)), cm, names)
+
+
+def _device(device: str) -> str:
+    """"auto": the first GPU when torch sees one, else the CPU; "cuda" is GPU 0 (ultralytics' names)."""
+    if device == "auto":
+        import torch
+
+        return "0" if torch.cuda.is_available() else "cpu"
+    return "0" if device == "cuda" else device
 
 
 def _count(folder: Path) -> int:
