@@ -107,6 +107,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
                    "kept_four_classes_total": sum(res.kept_study.values()), "no_majority": res.no_majority,
                    "majority_unknown_or_not_face": res.majority_not_a_label,
                    "fleiss_kappa": fleiss_kappa(full_rater_rows(table.counts)),
+                   "fleiss_kappa_per_class": _per_class_kappa(table.columns, full_rater_rows(table.counts)),
                    "rule": "kept when one column has more than half of the row's votes (all columns count)"}
         # a list in row order: FER+ leaves some image names empty
         full = {**summary, "labels": [[n, table.columns[i] if i >= 0 else None]
@@ -128,6 +129,13 @@ def run_aggregate(args: argparse.Namespace) -> int:
     if args.json:
         atomic_write_json(args.json, full)
     return 0
+
+
+def _per_class_kappa(columns: list[str], table) -> dict[str, float | None]:  # noqa: ANN001 - ndarray
+    from fshd_studio.labelling.agreement import fleiss_kappa_per_category
+
+    per = fleiss_kappa_per_category(table)
+    return {c: (None if k != k else float(k)) for c, k in zip(columns, per)}  # NaN (unused class) -> null
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -34,9 +34,16 @@ def fleiss_kappa_per_category(table: np.ndarray) -> np.ndarray:
 
 
 def full_rater_rows(table: np.ndarray) -> np.ndarray:
-    """Fleiss' kappa assumes every item got the same number of votes: keep the items with the most."""
+    """Fleiss' kappa assumes every item got the same number of votes: keep the items with the most common
+    number of votes (the larger on a tie, at least 2). Not the maximum: one image rated by one extra person
+    would otherwise leave a single item and no kappa at all."""
     t = np.asarray(table)
     if t.size == 0:
         return t
-    n = t.sum(1)
-    return t[n == n.max()]
+    n = t.sum(1).astype(np.int64)
+    counts = np.bincount(n)
+    counts[:2] = 0
+    if not counts.any():
+        return t[:0]
+    common = len(counts) - 1 - int(np.argmax(counts[::-1]))
+    return t[n == common]

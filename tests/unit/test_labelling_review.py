@@ -85,3 +85,23 @@ def test_crowd_table_input_errors_are_user_errors(tmp_path):
     (tmp_path / "semi.csv").write_text("\ufeffUsage;Image name;neutral;happiness\nTraining;a.png;1;9\n")
     table = read_crowd_table(tmp_path / "semi.csv")  # a spreadsheet's export in a French locale
     assert table.columns == ["neutral", "happiness"] and table.counts.tolist() == [[1, 9]]
+
+
+def test_kappa_rows_are_those_with_the_usual_number_of_votes():
+    from fshd_studio.labelling.agreement import full_rater_rows
+
+    t = np.array([[3, 0], [0, 3], [2, 1], [4, 0], [1, 0]])  # one image with an extra rater, one with a single vote
+    assert full_rater_rows(t).tolist() == [[3, 0], [0, 3], [2, 1]]
+    assert full_rater_rows(np.array([[2, 0], [0, 2], [3, 0], [0, 3]])).tolist() == [[3, 0], [0, 3]]  # tie: larger
+    assert full_rater_rows(np.array([[1, 0], [0, 1]])).shape == (0, 2)
+
+
+def test_per_class_kappas_average_to_the_overall_kappa_on_ferplus(external):
+    """Fleiss (1971): the overall kappa is the p·q weighted mean of the per-category kappas."""
+    from fshd_studio.labelling.agreement import fleiss_kappa, fleiss_kappa_per_category, full_rater_rows
+
+    table = full_rater_rows(read_crowd_table(external / "votes" / "ferplus_fer2013new.csv").counts)
+    p = table.sum(0) / table.sum()
+    per = fleiss_kappa_per_category(table)
+    assert abs((p * (1 - p) * per).sum() / (p * (1 - p)).sum() - fleiss_kappa(table)) < 1e-9
+    assert per[1] == per[:8].max() > 0.75  # happiness: the emotion the crowd agrees on most (as in the study)
