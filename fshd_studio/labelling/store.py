@@ -132,6 +132,13 @@ class VoteStore:
             ") last ON v.id = last.id ORDER BY v.image_id, v.labeller", (round_.value,))
         return [Vote(r[0], r[1], round_, r[2], r[3]) for r in rows]
 
+    def vote_of(self, image_id: int, labeller: str, round_: Round, proposed: str | None = None) -> str | None:
+        """A labeller's latest vote on one image in a round (for check: on that proposed class), or None."""
+        row = self._db.execute(
+            "SELECT value FROM votes WHERE image_id=? AND labeller=? AND round=? AND IFNULL(proposed, '')=? "
+            "ORDER BY id DESC LIMIT 1", (image_id, labeller, round_.value, proposed or "")).fetchone()
+        return None if row is None else str(row[0])
+
     def vote_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM votes").fetchone()[0])
 

@@ -30,3 +30,23 @@ def test_grid_thumbnails_and_crop_fix(qtbot, external, tmp_path):
     assert not ws.view.crop_mode and ws.grid.item(bw).icon().cacheKey() != before
     qtbot.keyClick(ws, Qt.Key.Key_G)
     assert ws.pages.currentWidget() is ws.grid
+
+
+def test_caption_shows_the_labellers_own_vote(qtbot, external, tmp_path):
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    shutil.copy(external / "image" / "pyfeat_single_face.jpg", folder / "a.jpg")
+    shutil.copy(external / "image" / "facerec_obama-240p.jpg", folder / "b.jpg")
+    ws = LabellingWorkspace()
+    qtbot.addWidget(ws)
+    with qtbot.waitSignal(ws.import_done, timeout=60_000):
+        ws.open_folder(folder)
+    ws.labeller.setEditText("ana")
+    ws.setFocus()
+    qtbot.keyClick(ws, Qt.Key.Key_3)  # a.jpg: surprised, moves on to b.jpg
+    assert "your vote" not in ws.view.caption
+    qtbot.keyClick(ws, Qt.Key.Key_Left)  # back
+    assert ws.current().path == "a.jpg" and "your vote: surprised" in ws.view.caption
+    ws.labeller.setEditText("ben")
+    ws.show_current()
+    assert "your vote" not in ws.view.caption

@@ -186,9 +186,13 @@ class LabellingWorkspace(QWidget):
         from fshd_studio.labelling.images import load_rgb
 
         caption = f"{self.index + 1} / {len(self.records)} — {rec.path}"
+        prop = None
         if self.current_round() == Round.CHECK:
             prop = proposals(self.store.latest_votes(Round.SORT)).get(rec.id)
             caption += f" — proposed: {prop.upper() if prop else '—'}   (Y keep · N remove)"
+        mine = self.store.vote_of(rec.id, self.labeller_name(), self.current_round(), prop)
+        if mine:
+            caption += f" — your vote: {mine}"
         if rec.crop_source == "none":
             caption += " — no face found: press C to draw the crop"
         self.view.set_image(load_rgb(self.store.folder / rec.path), rec.crop, caption)
