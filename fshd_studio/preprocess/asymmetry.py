@@ -20,7 +20,7 @@ import numpy as np
 
 from fshd_studio.preprocess.params import LEFT_EYE_CORNERS, RIGHT_EYE_CORNERS
 
-MIN_MOVEMENT_IOD = 0.02  # both peaks below this: no clear movement, index reported as 0
+MIN_MOVEMENT_IOD = 0.01  # both peaks below this: no clear movement, index reported as 0
 
 # (right side ids, left side ids) of the MediaPipe face mesh
 BROW = ((70, 63, 105, 66, 107), (300, 293, 334, 296, 336))
@@ -114,7 +114,7 @@ def side_excursions(landmarks: np.ndarray, times_ms: np.ndarray, measure: str, r
 
 
 def measure_asymmetry(landmarks: np.ndarray, times_ms: np.ndarray, measure: str,
-                      rest_s: float = 0.5) -> Asymmetry | None:
+                      rest_s: float = 0.2) -> Asymmetry | None:
     """The exercise's asymmetry, or None when its measure is "none" or no face was found."""
     if measure not in MEASURE_FNS or landmarks.size == 0:
         return None

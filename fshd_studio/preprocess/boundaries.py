@@ -98,9 +98,10 @@ def _gauss(x: np.ndarray, t: np.ndarray, sigma: float) -> np.ndarray:
 def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionParams()) -> list[tuple[int, int]]:
     """`count` runs (sample index start, end inclusive) of expression activity.
 
-    The threshold is the one that gives `count` runs over the widest range of thresholds (exercises move
-    the face by very different amounts, so no single share of the peak fits them all); each run then
-    grows outwards while its activity keeps falling and stays above a share of its own peak.
+    The threshold is the lowest one that gives a stable count (exercises move the face by very different
+    amounts, so no single share of the peak fits them all); a missing exercise is placed in an unusually
+    long quiet gap; each run then grows outwards while its activity keeps falling and stays above a share
+    of its own peak.
     """
     a = trace.activity
     if len(a) == 0 or count == 0:
@@ -116,16 +117,16 @@ def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionPar
 
 
 def _best_level(found: list[list[tuple[int, int]]], count: int) -> list[tuple[int, int]]:
-    """The run list from the middle of the longest streak of levels giving `count` runs (else nearest)."""
-    counts = np.array([len(f) for f in found])
-    best_len, best_start, streak = 0, 0, 0
-    for i, n in enumerate(counts):
-        streak = streak + 1 if n == count else 0
-        if streak > best_len:
-            best_len, best_start = streak, i - streak + 1
-    if best_len:
-        return found[best_start + best_len // 2]
-    return found[int(np.argmin(np.abs(counts - count) + (counts < count) * 0.5))]
+    """The most sensitive threshold whose run count is at most `count` and stable over 3 levels in a row.
+
+    Lower thresholds see fainter exercises; a count that changes from one level to the next is noise.
+    Missing runs are filled in afterwards (_fit_count), extra ones never survive this rule.
+    """
+    counts = [len(f) for f in found]
+    for i in range(len(counts) - 2):
+        if counts[i] == counts[i + 1] == counts[i + 2] and 0 < counts[i] <= count:
+            return found[i + 1]
+    return found[int(np.argmin(np.abs(np.array(counts) - count) + (np.array(counts) > count) * 0.5))]
 
 
 def _fit_count(a: np.ndarray, runs: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
@@ -135,13 +136,34 @@ def _fit_count(a: np.ndarray, runs: list[tuple[int, int]], count: int) -> list[t
         i = int(np.argmin(gaps))
         runs[i:i + 2] = [(runs[i][0], runs[i + 1][1])]
     while 0 < len(runs) < count:
-        i = int(np.argmax([r[1] - r[0] for r in runs]))
-        s, e = runs[i]
-        if e - s < 4:
+        runs = _insert_faint(runs) if len(runs) > 1 and _has_room(runs) else _split_longest(a, runs)
+        if runs is None:
             break
-        cut = s + 2 + int(np.argmin(a[s + 2:e - 1]))
-        runs[i:i + 1] = [(s, cut - 1), (cut + 1, e)]
-    return runs
+    return runs or []
+
+
+def _has_room(runs: list[tuple[int, int]]) -> bool:
+    lengths = [e - s + 1 for s, e in runs]
+    gaps = [runs[i + 1][0] - runs[i][1] - 1 for i in range(len(runs) - 1)]
+    return max(gaps) >= float(np.median(lengths)) + float(np.median(gaps))
+
+
+def _insert_faint(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An exercise too faint to see sits in an unusually long quiet gap: put a typical run in its middle."""
+    length = int(np.median([e - s + 1 for s, e in runs]))
+    gaps = [runs[i + 1][0] - runs[i][1] - 1 for i in range(len(runs) - 1)]
+    i = int(np.argmax(gaps))
+    start = runs[i][1] + 1 + (gaps[i] - length) // 2
+    return runs[: i + 1] + [(start, start + length - 1)] + runs[i + 1:]
+
+
+def _split_longest(a: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    i = int(np.argmax([r[1] - r[0] for r in runs]))
+    s, e = runs[i]
+    if e - s < 4:
+        return None
+    cut = s + 2 + int(np.argmin(a[s + 2:e - 1]))
+    return runs[:i] + [(s, cut - 1), (cut + 1, e)] + runs[i + 1:]
 
 
 def _grow(a: np.ndarray, runs: list[tuple[int, int]], quiet: float, share: float) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ from fshd_studio.preprocess import alignment as al
 from fshd_studio.preprocess.asymmetry import Asymmetry, measure_asymmetry
 from fshd_studio.preprocess.params import PreprocessParams
 from fshd_studio.preprocess.sampling import ClipFrames, clip_frames, full_grid_steps, snippet_frame_indices
+from fshd_studio.preprocess.flowpoints import FlowPoints
 from fshd_studio.preprocess.tracking import FaceTracker
 
 CANVAS_MARGIN = 0.25  # canvas covers the aligned square plus this share of its side on each side
@@ -92,6 +93,8 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
     k_mat, side = _canvas_matrix(params)
     canvases: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     landmarks: dict[int, np.ndarray] = {}
+    flow_points: dict[int, np.ndarray] = {}
+    flow = FlowPoints()
     last_sim: np.ndarray | None = None
     with FaceTracker(params.track_max_side) as tracker:
         for n, (idx, rgb) in enumerate(iter_wanted(reader, wanted)):
@@ -101,6 +104,7 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
                 lm = tracker.feed(rgb)
                 landmarks[idx] = lm
                 sim = al.raw_alignment(lm[None], params)[0]
+                flow_points[idx] = flow.feed(rgb, lm, sim)
                 if np.all(np.isfinite(sim)):
                     last_sim = sim
             if idx in snip_set:
@@ -109,7 +113,7 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
                 canvases[idx] = (cv2.warpAffine(rgb, c, (side, side), flags=cv2.INTER_LINEAR), c)
         detections = tracker.result.detections
     return {"clip": clip, "snip": snip, "tracked": tracked, "landmarks": landmarks,
-            "canvases": canvases, "detections": detections}
+            "canvases": canvases, "detections": detections, "flow_points": flow_points}
 
 
 def longest_gap(found: np.ndarray, times_ms: np.ndarray, period_ms: float) -> tuple[float, int, int]:
@@ -182,7 +186,9 @@ def finish_clip(tb: Timebase, pass_one: dict[str, Any], params: PreprocessParams
             m = al.compose(transforms[int(idx) - clip.first], al.invert_matrix(c))
             snippets[k, j] = cv2.warpAffine(canvas, m, (params.size, params.size), flags=cv2.INTER_LINEAR,
                                             borderMode=cv2.BORDER_CONSTANT)
-    asym = measure_asymmetry(lms, times, measure, params.rest_s) if found.any() else None
+    carried = np.stack([pass_one["flow_points"].get(int(t), missing) for t in tracked]).astype(np.float32)
+    carried[~found] = np.nan
+    asym = measure_asymmetry(carried, times, measure, params.rest_s) if found.any() else None
     return ClipResult(clip=clip, snippet_frames=snip, snippets=snippets, landmark_frames=tracked.astype(np.int64),
                       landmark_times_ms=times, landmarks=lms, found=found, transforms=transforms,
                       detections=int(pass_one["detections"]), usable=usable, reason=reason,

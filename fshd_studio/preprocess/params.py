@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-PARAM_VERSION = 1  # bump whenever a change here or in the algorithms changes the output
+PARAM_VERSION = 2  # bump whenever a change here or in the algorithms changes the output
 SCHEMA_VERSION = 1  # the on-disk format (see fshd_studio/preprocess/store.py)
 
 # Subject-side landmark ids of the MediaPipe face mesh (468 points). "right" = the patient's right,
@@ -47,7 +47,7 @@ class PreprocessParams:
     smooth_sigma_s: float = 0.12  # temporal Gaussian smoothing of the alignment (seconds)
     max_gap_s: float = 1.0  # a run of face-less frames longer than this makes the exercise unusable
     min_face_ratio: float = 0.5  # below this share of frames with a face the exercise is unusable
-    rest_s: float = 0.5  # the rest position is the median over the first 0.5 s of the exercise
+    rest_s: float = 0.2  # the rest position is the median over the first 0.2 s of the exercise
     version: int = PARAM_VERSION
 
     @property

@@ -31,6 +31,8 @@ def segments_from_trace(trace: MotionTrace, protocol: Protocol, offset_ms: float
     spans = [(float(t[s]) - half, float(t[e]) + half) for s, e in runs]
     spans = spans[: len(moving)]
     typical = float(np.median([b - a for a, b in spans]))
+    pauses = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
+    pause = max(0.0, float(np.median(pauses))) if pauses else 0.0
     out: list[Segment] = []
     k = 0
     for ex in protocol.exercises:
@@ -45,8 +47,12 @@ def segments_from_trace(trace: MotionTrace, protocol: Protocol, offset_ms: float
             if hi - lo < 100.0:
                 continue
             d = min(typical, hi - lo)
-            a = lo + (hi - lo - d) / 2.0
-            b = a + d
+            if k > 0:  # after a moving exercise: the usual pause, then a typical duration
+                a = min(lo + pause, hi - d)
+                b = a + d
+            else:  # before the first moving exercise: end the usual pause before it
+                b = max(hi - pause, lo + d)
+                a = b - d
         out.append(Segment(ex.id, Span(a - offset_ms, b - offset_ms), SegmentStatus.SUGGESTED,
                            note="suggested from facial motion"))
     return out

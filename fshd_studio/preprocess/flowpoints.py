@@ -1,0 +1,51 @@
+"""Landmarks carried by dense optical flow from the exercise's rest frame (for the asymmetry measures).
+
+The face mesh re-estimates the face shape on every frame and its shape prior flattens small one-sided
+movements; the pixels do not. So for the measures, the mesh landmarks of the first frame with a face (the
+rest position at the start of the exercise) are carried to each later tracked frame by Farnebäck optical
+flow, computed on a fixed face-aligned crop (the rest frame's alignment), where the face is ~56 px between
+the eyes. Head movement is removed later by the per-frame face frame (asymmetry.face_frame).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fshd_studio.preprocess import alignment as al
+
+CROP = 224
+
+
+class FlowPoints:
+    """Follow the rest frame's landmarks through one clip (fresh instance per clip)."""
+
+    def __init__(self) -> None:
+        self._mat: np.ndarray | None = None
+        self._ref: np.ndarray | None = None
+        self._pts: np.ndarray | None = None
+
+    def _gray(self, rgb: np.ndarray) -> np.ndarray:
+        import cv2
+
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        return cv2.warpAffine(gray, self._mat, (CROP, CROP), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REPLICATE)
+
+    def feed(self, rgb: np.ndarray, landmarks: np.ndarray, sim: np.ndarray) -> np.ndarray:
+        """(468, 2) points in crop pixels; NaN until the first frame with a face."""
+        import cv2
+
+        if self._ref is None:
+            if not np.all(np.isfinite(sim)):
+                return np.full((len(landmarks), 2), np.nan, np.float32)
+            self._mat = al.as_matrices(sim[None])[0]
+            self._ref = self._gray(rgb)
+            self._pts = al.apply_matrix(self._mat, landmarks.astype(np.float64)).astype(np.float32)
+            return self._pts.copy()
+        cur = self._gray(rgb)
+        flow = cv2.calcOpticalFlowFarneback(self._ref, cur, None, 0.5, 3, 11, 3, 5, 1.1, 0)
+        flow = cv2.blur(flow, (5, 5))
+        px = self._pts[:, 0].reshape(1, -1)
+        py = self._pts[:, 1].reshape(1, -1)
+        moved = cv2.remap(flow, px, py, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 2)
+        return self._pts + moved
