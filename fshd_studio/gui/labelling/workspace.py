@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from fshd_studio.gui.labelling.image_view import FaceImageView, to_qimage
+from fshd_studio.gui.labelling.image_view import FaceImageView
 from fshd_studio.gui.labelling.mistakes_panel import MistakesPanel
 from fshd_studio.gui.labelling.predict_panel import PredictPanel
+from fshd_studio.gui.labelling.thumbnails import icon_of, thumbnails
 from fshd_studio.gui.labelling.results_panel import ResultsPanel
 from fshd_studio.gui.labelling.worker import Job
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
@@ -154,14 +155,14 @@ class LabellingWorkspace(QWidget):
             self._thumb_job.cancel.set()
         if missing:
             folder = self.store.folder
-            job = Job(lambda report, cancel: _thumbnails(folder, missing, cancel))
+            job = Job(lambda report, cancel: thumbnails(folder, missing, cancel))
             job.signals.finished.connect(self._thumbnails_loaded)
             self._thumb_job = job
             job.start()
 
     def _thumbnails_loaded(self, thumbs: dict) -> None:
         for key, rgb in thumbs.items():
-            self._thumbs[key] = QIcon(QPixmap.fromImage(to_qimage(rgb)))
+            self._thumbs[key] = icon_of(rgb)
         for i in range(min(self.grid.count(), len(self.records))):
             r = self.records[i]
             if (r.id, r.crop) in thumbs:
@@ -277,8 +278,7 @@ class LabellingWorkspace(QWidget):
         if item is None or self.store is None:
             return
         rec = self.records[i]
-        self._thumbs[(rec.id, rec.crop)] = QIcon(QPixmap.fromImage(to_qimage(
-            thumbnail(self.store.folder, rec.path, rec.crop))))
+        self._thumbs[(rec.id, rec.crop)] = icon_of(thumbnail(self.store.folder, rec.path, rec.crop))
         item.setIcon(self._thumbs[(rec.id, rec.crop)])
 
     def _save_tags(self) -> None:
@@ -391,14 +391,3 @@ def _import_in_thread(folder: Path, report, cancel) -> list[str]:
     with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
         return import_folder(folder, store, report=report, cancel=cancel)
 
-
-def _thumbnails(folder: Path, records: list[ImageRecord], cancel) -> dict:  # noqa: ANN001 - threading.Event
-    out = {}
-    for r in records:
-        if cancel.is_set():
-            break
-        try:
-            out[(r.id, r.crop)] = thumbnail(folder, r.path, r.crop)
-        except Exception:  # noqa: BLE001 - an unreadable image keeps its name only
-            pass
-    return out
