@@ -27,7 +27,7 @@ class MotionParams:
     track_max_side: int = 480
     smooth_s: float = 0.15
     off_level: float = 0.1  # a run grows outwards while activity stays above this share of its peak
-    min_run_s: float = 0.4
+    min_run_s: float = 0.8  # shorter bursts (blinks, a swallow) are not exercises
 
 
 @dataclass(frozen=True)
