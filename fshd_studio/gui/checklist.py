@@ -57,6 +57,7 @@ class ChecklistItem:
     state: ItemState
     duration_s: float | None
     details: tuple[str, ...]
+    cameras: tuple[str, ...] = ()  # the cameras the state is about, when not all of them
 
 
 def checklist_items(session: Session, findings: list[Finding]) -> list[ChecklistItem]:
@@ -70,10 +71,23 @@ def checklist_items(session: Session, findings: list[Finding]) -> list[Checklist
         if state is None and seg is not None:
             state = {SegmentStatus.SUGGESTED: ItemState.SUGGESTED, SegmentStatus.UNUSABLE: ItemState.UNUSABLE,
                      SegmentStatus.CONFIRMED: ItemState.CONFIRMED}.get(seg.status, ItemState.DONE)
-        items.append(ChecklistItem(ex.id, ex.name_en, state or ItemState.MISSING,
-                                   seg.span.duration_ms / 1000.0 if seg else None,
-                                   tuple(dict.fromkeys(f.message for f in mine))))
+        state = state or ItemState.MISSING
+        kind = next((k for k, st in _FINDING_STATES if st == state), None)
+        cams = tuple(dict.fromkeys(f.camera_id for f in mine if f.kind == kind and f.camera_id))
+        if len(cams) == len(session.cameras):
+            cams = ()  # all cameras: no need to name them
+        labels = tuple(_camera_label(session, c) for c in cams)
+        items.append(ChecklistItem(ex.id, ex.name_en, state, seg.span.duration_ms / 1000.0 if seg else None,
+                                   tuple(dict.fromkeys(f.message for f in mine)), labels))
     return items
+
+
+def _camera_label(session: Session, camera_id: str) -> str:
+    try:
+        cam = session.camera(camera_id)
+    except KeyError:
+        return camera_id
+    return cam.id if not cam.label else cam.label.split()[0].lower()
 
 
 class _KeepStateColors(QStyledItemDelegate):
@@ -142,8 +156,9 @@ class ProtocolChecklist(QWidget):
 
     def _row(self, it: ChecklistItem) -> QTreeWidgetItem:
         length = f"{it.duration_s:.1f} s" if it.duration_s is not None else "—"
+        where = f" · {', '.join(it.cameras)}" if it.cameras else ""
         row = QTreeWidgetItem([f"{it.exercise_id:02d}", it.label, length,
-                               f"{STATE_MARKS[it.state]} {it.state.value}"])
+                               f"{STATE_MARKS[it.state]} {it.state.value}{where}"])
         row.setData(0, Qt.ItemDataRole.UserRole, it.exercise_id)
         color = QColor(STATE_COLORS[it.state])
         row.setForeground(3, QBrush(color))

@@ -90,3 +90,14 @@ def test_save_and_relocate_mark_dirty_and_clean(ctl, window_project, tmp_path) -
     assert ctl.is_dirty() and ctl.undo_stack.count() == 0
     ctl.save()
     assert not ctl.is_dirty()
+
+
+def test_checklist_names_the_camera_a_segment_is_too_short_for(ctl) -> None:
+    from fshd_studio.gui.checklist import ItemState, checklist_items
+
+    # 9.5 s: 285 frames at 30 fps (right) but 237 at 25 fps (left), under the model's 256
+    ctl.move_segment(1, Span(1000.0, 10500.0))
+    item = next(i for i in checklist_items(ctl.session, ctl.findings()) if i.exercise_id == 1)
+    assert item.state == ItemState.TOO_SHORT and item.cameras == ("left",)
+    both = next(i for i in checklist_items(ctl.session, ctl.findings()) if i.exercise_id == 2)
+    assert both.state == ItemState.TOO_SHORT and both.cameras == ()
