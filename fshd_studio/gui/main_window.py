@@ -214,7 +214,8 @@ class MainWindow(FileActions, QMainWindow):
             "seg_prev": tl("previous_segment"), "seg_next": tl("next_segment"),
             "start_earlier": tl("nudge_start", -1), "start_later": tl("nudge_start", 1),
             "end_earlier": tl("nudge_end", -1), "end_later": tl("nudge_end", 1),
-            "confirm": self.confirm_selected, "delete": tl("delete_selected"),
+            "confirm": lambda: self.mark_selected(SegmentStatus.CONFIRMED),
+            "unusable": lambda: self.mark_selected(SegmentStatus.UNUSABLE), "delete": tl("delete_selected"),
             "mode_review": lambda: self.set_mode("review"), "mode_labelling": lambda: self.set_mode("labelling"),
             "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
             "shortcuts": self.show_shortcuts, "about": self.show_about,
@@ -353,10 +354,12 @@ class MainWindow(FileActions, QMainWindow):
         if len(ids) >= 2:
             self.media.nudge_offset(ids[1], frames)
 
-    def confirm_selected(self) -> None:
+    def mark_selected(self, status: SegmentStatus) -> None:
+        """Confirm (C) or mark unusable (U) the selected segment; pressing it again returns it to draft."""
         ex = self.controller.selected()
-        if self.controller.session and ex in self.controller.session.segments:
-            self.controller.set_segment_status(ex, SegmentStatus.CONFIRMED)
+        seg = self.controller.session.segments.get(ex) if self.controller.session else None
+        if seg is not None:
+            self.controller.set_segment_status(ex, SegmentStatus.DRAFT if seg.status == status else status)
 
     def show_shortcuts(self) -> None:
         dlg = ShortcutsDialog(self)

@@ -71,6 +71,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("end_earlier", "Segment", "End −1 frame", ("{",), "Move its end one frame earlier", "nudge"),
     Shortcut("end_later", "Segment", "End +1 frame", ("}",), "Move its end one frame later", "nudge"),
     Shortcut("confirm", "Segment", "&Confirm segment", ("C",), "Mark the selected segment confirmed", "status"),
+    Shortcut("unusable", "Segment", "Mark &unusable", ("U",), "Mark the selected segment unusable (e.g. face out "
+             "of view): kept, but left out of scoring", "status"),
     Shortcut("delete", "Segment", "&Delete segment", ("Delete", "Backspace"), "Delete the selected segment",
              "status"),
     # View

@@ -145,6 +145,12 @@ def test_confirm_and_status_in_checklist(main_window) -> None:
     key(w, Qt.Key.Key_C)
     assert w.controller.session.segments[2].status == SegmentStatus.CONFIRMED
     assert w.checklist.item_for(2).state == ItemState.TOO_SHORT  # a confirmed short segment is still short
+    key(w, Qt.Key.Key_C)  # again: back to draft
+    assert w.controller.session.segments[2].status == SegmentStatus.DRAFT
+    w.checklist.click_exercise(1)
+    key(w, Qt.Key.Key_U)
+    assert w.controller.session.segments[1].status == SegmentStatus.UNUSABLE
+    assert w.checklist.item_for(1).state == ItemState.UNUSABLE and w.controller.undo_stack.count() == 3
 
 
 def test_every_shortcut_has_an_action_in_a_menu(main_window) -> None:
