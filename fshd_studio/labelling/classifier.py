@@ -7,6 +7,8 @@ YOLO_AUTOINSTALL=0, a project-owned settings folder, plots=False and amp=False (
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,14 +59,31 @@ def train_classifier(dataset: Path, out: Path, *, epochs: int = 30, imgsz: int =
         report(Progress("train classifier", trainer.epoch + 1, epochs))
     model.add_callback("on_train_batch_end", on_batch)
     model.add_callback("on_train_epoch_end", on_epoch)
-    metrics = model.train(data=str(dataset), epochs=epochs, imgsz=imgsz, plots=False, amp=False,
-                          device=_device(device),
-                          project=str(out), name="train", exist_ok=True, workers=0, verbose=False,
-                          batch=min(16, _count(dataset / "train")))
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".train-", dir=out))  # out/train appears only when training ends
+    try:
+        metrics = model.train(data=str(dataset), epochs=epochs, imgsz=imgsz, plots=False, amp=False,
+                              device=_device(device), project=str(work), name="train", exist_ok=True, workers=0,
+                              verbose=False, batch=min(16, _count(dataset / "train")))
+        _replace_folder(work / "train", out / "train")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     weights = out / "train" / "weights" / "best.pt"
     names = [model.names[i] for i in sorted(model.names)] if model.names else sorted(CLASSES)
     cm = np.asarray(getattr(getattr(metrics, "confusion_matrix", None), "matrix", np.zeros((0, 0))))
     return TrainResult(weights, float(getattr(metrics, "top1", 0.0)), cm, names)
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put `new` in place of `target` (a previous training's folder is removed only once the new one is there)."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _device(device: str) -> str:

@@ -105,3 +105,24 @@ def test_per_class_kappas_average_to_the_overall_kappa_on_ferplus(external):
     per = fleiss_kappa_per_category(table)
     assert abs((p * (1 - p) * per).sum() / (p * (1 - p)).sum() - fleiss_kappa(table)) < 1e-9
     assert per[1] == per[:8].max() > 0.75  # happiness: the emotion the crowd agrees on most (as in the study)
+
+
+def test_cancelled_training_leaves_no_model_folder(external, tmp_path):
+    import threading
+
+    import cv2
+
+    from fshd_studio.core.progress import Cancelled
+    from fshd_studio.labelling.classifier import train_classifier
+
+    faces = sorted((external / "image").glob("*.jpg"))
+    for split in ("train", "val"):
+        for k, cls in enumerate(("happy", "angry", "surprised", "neutral")):
+            (tmp_path / "ds" / split / cls).mkdir(parents=True)
+            img = cv2.resize(load_rgb(faces[k]), (40, 40))
+            cv2.imwrite(str(tmp_path / "ds" / split / cls / "a.png"), img[..., ::-1])
+    cancel = threading.Event()
+    cancel.set()  # seen at the end of the first batch
+    with pytest.raises(Cancelled):
+        train_classifier(tmp_path / "ds", tmp_path / "model", epochs=2, imgsz=32, device="cpu", cancel=cancel)
+    assert [p.name for p in (tmp_path / "model").iterdir() if p.name != ".ultralytics"] == []
