@@ -6,21 +6,25 @@ from pathlib import Path
 from typing import Any
 
 from fshd_studio.core.session import Session
-from fshd_studio.io.atomic import atomic_write_bytes
-from fshd_studio.io.elan_read import Annotation, EafDocument, Media, Tier, read_eaf
-from fshd_studio.io.elan_session import ElanImport, TierView, import_exercises, other_tiers, session_to_eaf
-from fshd_studio.io.elan_write import serialize, write_eaf
+from fshd_studio.io.elan_export import session_to_eaf
+from fshd_studio.io.elan_read import Annotation, EafDocument, Media, Tier, media_name, read_eaf
+from fshd_studio.io.elan_session import ElanImport, TierView, import_exercises, other_tiers
+from fshd_studio.io.elan_write import save, write_eaf
 
 __all__ = [
     "Annotation", "EafDocument", "ElanImport", "Media", "Tier", "TierView", "apply_offsets", "eaf_info",
-    "import_exercises", "other_tiers", "read_eaf", "session_to_eaf", "write_eaf", "write_session_eaf",
+    "import_exercises", "media_name", "other_tiers", "read_eaf", "session_to_eaf", "write_eaf", "write_session_eaf",
 ]
 
 
-def write_session_eaf(session: Session, path: Path, base: EafDocument | None = None) -> None:
-    """Export the session as EAF 3.0: a media descriptor per camera, the exercise tier, base's tiers kept."""
-    doc = session_to_eaf(session, Path(path), base)
-    atomic_write_bytes(Path(path), serialize(doc.root))
+def write_session_eaf(session: Session, path: Path, base: EafDocument | None = None) -> list[str]:
+    """Export the session as EAF 3.0: a media descriptor per camera, the exercise tier, base's tiers kept.
+
+    Returns what had to change in base to get there (upgrade notes, a renamed old exercise tier).
+    """
+    doc = session_to_eaf(session, base, eaf_path=Path(path))
+    save(doc.root, Path(path))
+    return list(doc.warnings)
 
 
 def apply_offsets(session: Session, imported: ElanImport) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from fshd_studio.core.errors import ElanError
+from fshd_studio.io.elan_check import check_annotations, check_tiers, parse_origin, parse_slots
 
 
 class Annotation(NamedTuple):  # a NamedTuple: built 10^4 times per file, cheaper than a frozen dataclass
@@ -46,6 +47,7 @@ class EafDocument:
     path: Path | None
     warnings: list[str] = field(default_factory=list)
     _tiers: list[Tier] | None = None  # built once; the tree is never mutated in place (writers copy it)
+    _slots: dict[str, float | None] | None = None
 
     @property
     def version(self) -> str:
@@ -54,24 +56,26 @@ class EafDocument:
     def media(self) -> list[Media]:
         out = []
         for m in self.root.iterfind("HEADER/MEDIA_DESCRIPTOR"):
-            origin = m.get("TIME_ORIGIN")
-            out.append(Media(m.get("MEDIA_URL", ""), m.get("RELATIVE_MEDIA_URL", ""), m.get("MIME_TYPE", ""),
-                             float(origin) if origin not in (None, "") else 0.0))
+            url = m.get("MEDIA_URL", "")
+            out.append(Media(url, m.get("RELATIVE_MEDIA_URL", ""), m.get("MIME_TYPE", ""),
+                             parse_origin(m.get("TIME_ORIGIN"), url, self.path)))
         return out
 
     def slot_times(self) -> dict[str, float | None]:
-        times: dict[str, float | None] = {}
-        for ts in self.root.iterfind("TIME_ORDER/TIME_SLOT"):
-            v = ts.get("TIME_VALUE")
-            times[ts.get("TIME_SLOT_ID")] = float(v) if v not in (None, "") else None
-        return times
+        """TIME_SLOT_ID -> ms, None for an unaligned slot (a copy: callers may change it)."""
+        return dict(self._slot_map())
+
+    def _slot_map(self) -> dict[str, float | None]:
+        if self._slots is None:
+            self._slots = parse_slots(self.root, self.path)
+        return self._slots
 
     def tier_names(self) -> list[str]:
         return [t.get("TIER_ID", "") for t in self.root.iterfind("TIER")]
 
     def tiers(self) -> list[Tier]:
         if self._tiers is None:
-            slots = self.slot_times()
+            slots = self._slot_map()
             self._tiers = [_tier(t, slots) for t in self.root.iterfind("TIER")]
         return self._tiers
 
@@ -86,6 +90,13 @@ class EafDocument:
             if t.get("TIER_ID") == tier_name:
                 return t.get("LINGUISTIC_TYPE_REF", "")
         raise KeyError(tier_name)
+
+
+def media_name(url: str) -> str:
+    """The file name in a MEDIA_URL or RELATIVE_MEDIA_URL (percent-decoded, / or \\ separators)."""
+    from urllib.parse import unquote
+
+    return unquote(url).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def _value(a: Any) -> str:
@@ -115,13 +126,15 @@ def read_eaf(path: Path) -> EafDocument:
     from lxml import etree
 
     path = Path(path)
+    if path.is_dir():
+        raise ElanError(f"{path} is a folder, not an ELAN file; choose the .eaf file inside it")
     if not path.is_file():
         raise ElanError(f"ELAN file {path} does not exist; check the path")
     parser = etree.XMLParser(remove_blank_text=False, huge_tree=True, resolve_entities=False, no_network=True)
     try:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:
-        raise ElanError(f"ELAN file {path} is not well-formed XML ({exc.msg}, line {exc.lineno}); it may be cut "
+        raise ElanError(f"ELAN file {path} is not well-formed XML ({exc.msg}); it may be cut "
                         "short or damaged — open it in ELAN or restore a backup") from exc
     except OSError as exc:
         raise ElanError(f"ELAN file {path} cannot be read ({exc}); check the file's permissions") from exc
@@ -136,19 +149,6 @@ def read_eaf(path: Path) -> EafDocument:
 
 
 def _check_references(doc: EafDocument) -> None:
-    slots = doc.slot_times()
-    tiers = doc.tiers()
-    missing = {s for t in tiers for a in t.annotations if a.ref is None
-               for s in (a.start_slot, a.end_slot) if s not in slots}
-    if missing:
-        raise ElanError(f"ELAN file {doc.path} refers to {len(missing)} time slot(s) that do not exist "
-                        f"(e.g. {sorted(missing)[0]}); the file is damaged — re-save it from ELAN")
-    names = doc.tier_names()
-    if len(set(names)) != len(names):
-        dup = sorted({n for n in names if names.count(n) > 1})
-        raise ElanError(f"ELAN file {doc.path} has two tiers named {dup[0]!r}; rename one in ELAN and try again")
-    ids = [a.id for t in tiers for a in t.annotations]
-    dups = len(ids) - len(set(ids))
-    if dups:
-        doc.warnings.append(f"{dups} annotation ids are repeated; they are renumbered on export "
-                            "(references follow their own tier's parent)")
+    doc.media()  # refuses a TIME_ORIGIN that is not a number
+    check_tiers(doc.root, doc.path)
+    doc.warnings.extend(check_annotations(doc.tiers(), doc._slot_map(), doc.path))

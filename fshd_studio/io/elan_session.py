@@ -1,24 +1,16 @@
-"""Between an ELAN document and a Session: import the exercise tier, export a session (other tiers kept)."""
+"""From an ELAN document to a Session: the exercise tier as segments, media offsets, other tiers for display."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fshd_studio.core.errors import ElanError
 from fshd_studio.core.protocol import Protocol
-from fshd_studio.core.session import Segment, SegmentStatus, Session, Span
-from fshd_studio.io.elan_read import EafDocument
-from fshd_studio.io.elan_write import SCHEMA_URL, XSI, insert_in_order, to_eaf30
-
-EXERCISE_TYPE = "fshd-exercise"
-EXERCISE_CV = "fshd-exercises"
-LANG = "eng"
-LANG_DEF = "http://cdb.iso.org/lg/CDB-00138502-001"
-MIME = {".mp4": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska"}
+from fshd_studio.core.session import Segment, SegmentStatus, Span
+from fshd_studio.io.elan_read import EafDocument, media_name
+from fshd_studio.io.elan_export import EXERCISE_CV, EXERCISE_TYPE
 
 
 @dataclass(frozen=True)
@@ -99,19 +91,41 @@ def _matches(view: TierView, protocol: Protocol) -> int:
     return sum(1 for _, _, v in view.annotations if protocol.find_by_label(v) is not None)
 
 
+def _ours(doc: EafDocument) -> set[str]:
+    """Tiers of the linguistic type that FSHD Studio writes (or any type using its exercise vocabulary)."""
+    types = {lt.get("LINGUISTIC_TYPE_ID") for lt in doc.root.iterfind("LINGUISTIC_TYPE")
+             if lt.get("LINGUISTIC_TYPE_ID") == EXERCISE_TYPE or lt.get("CONTROLLED_VOCABULARY_REF") == EXERCISE_CV}
+    return {t.get("TIER_ID") for t in doc.root.iterfind("TIER") if t.get("LINGUISTIC_TYPE_REF") in types}
+
+
+def _choose_tier(doc: EafDocument, candidates: list[str], warnings: list[str]) -> str:
+    """Our own exercise tier, else one named like it, else the tier naming most exercises (with a warning)."""
+    if not candidates:
+        raise ElanError(f"ELAN file {doc.path} has no tier whose values name the protocol's exercises "
+                        f"(tiers: {', '.join(doc.tier_names()) or 'none'}); choose the exercise tier by name")
+    ours = [n for n in candidates if n in _ours(doc)]
+    named = [n for n in candidates if n.strip().lower() in ("exercise", "exercises", "exercice", "exercices")]
+    for group in (ours, named):
+        if len(group) == 1:
+            return group[0]
+    if len(candidates) > 1:
+        warnings.append(f"several tiers name exercises ({', '.join(candidates)}); {candidates[0]!r} names the "
+                        "most and was used — choose the exercise tier by name if that is wrong")
+    return candidates[0]
+
+
 def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = None) -> ElanImport:
+    """The exercise tier's annotations as segments (times in session ms), media offsets, and what was skipped."""
     views = {v.name: v for v in other_tiers(doc)}
-    offsets = {Path(m.url or m.relative_url).name: m.time_origin_ms for m in doc.media()}
-    scored = sorted(((_matches(v, protocol), n) for n, v in views.items()), reverse=True)
-    candidates = [n for score, n in scored if score > 0]
+    offsets = {media_name(m.url or m.relative_url): m.time_origin_ms for m in doc.media()}
+    scores = {n: _matches(v, protocol) for n, v in views.items()}
+    candidates = sorted((n for n in views if scores[n] > 0), key=lambda n: -scores[n])  # stable: document order
+    warnings = list(doc.warnings)
     if tier is None:
-        if not candidates:
-            raise ElanError(f"ELAN file {doc.path} has no tier whose values name the protocol's exercises "
-                            f"(tiers: {', '.join(views) or 'none'}); choose the exercise tier by name")
-        tier = candidates[0]
+        tier = _choose_tier(doc, candidates, warnings)
     elif tier not in views:
-        raise ElanError(f"ELAN file {doc.path} has no tier {tier!r}; its tiers are {', '.join(views)}")
-    result = ElanImport({}, tier, offsets, list(doc.warnings), candidates)
+        raise ElanError(f"ELAN file {doc.path} has no tier {tier!r}; its tiers are {', '.join(views) or 'none'}")
+    result = ElanImport({}, tier, offsets, warnings, candidates)
     for start, end, value in views[tier].annotations:
         ex = protocol.find_by_label(value)
         if ex is None:
@@ -124,85 +138,3 @@ def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = No
         else:
             result.segments[ex.id] = Segment(ex.id, Span(start, end), SegmentStatus.DRAFT)
     return result
-
-
-def _new_document() -> Any:
-    from lxml import etree
-
-    now = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-    root = etree.Element("ANNOTATION_DOCUMENT", nsmap={"xsi": XSI}, AUTHOR="FSHD Studio", DATE=now,
-                         FORMAT="3.0", VERSION="3.0")
-    root.set(f"{{{XSI}}}noNamespaceSchemaLocation", SCHEMA_URL)
-    etree.SubElement(root, "HEADER", MEDIA_FILE="", TIME_UNITS="milliseconds")
-    etree.SubElement(root, "TIME_ORDER")
-    return root
-
-
-def _media(root: Any, session: Session, eaf_dir: Path) -> None:
-    from lxml import etree
-
-    header = root.find("HEADER")
-    names = {c.video.name for c in session.cameras}
-    for m in header.findall("MEDIA_DESCRIPTOR"):
-        if Path(m.get("MEDIA_URL", "") or m.get("RELATIVE_MEDIA_URL", "")).name in names:
-            header.remove(m)
-    for i, cam in enumerate(session.cameras):
-        m = etree.Element("MEDIA_DESCRIPTOR", MEDIA_URL=cam.video.absolute().as_uri(),
-                          MIME_TYPE=MIME.get(cam.video.suffix.lower(), "video/*"))
-        try:
-            m.set("RELATIVE_MEDIA_URL", "./" + Path(os.path.relpath(cam.video, eaf_dir)).as_posix())
-        except ValueError:
-            pass
-        if round(cam.offset_ms):
-            m.set("TIME_ORIGIN", str(int(round(cam.offset_ms))))
-        header.insert(i, m)
-
-
-def _vocabulary(root: Any, protocol: Protocol) -> dict[int, str]:
-    from lxml import etree
-
-    for cv in root.findall("CONTROLLED_VOCABULARY"):
-        if cv.get("CV_ID") == EXERCISE_CV:
-            root.remove(cv)
-    if all(lang.get("LANG_ID") != LANG for lang in root.iterfind("LANGUAGE")):
-        insert_in_order(root, etree.Element("LANGUAGE", LANG_DEF=LANG_DEF, LANG_ID=LANG, LANG_LABEL="English (eng)"))
-    cv = etree.Element("CONTROLLED_VOCABULARY", CV_ID=EXERCISE_CV)
-    desc = etree.SubElement(cv, "DESCRIPTION", LANG_REF=LANG)
-    desc.text = f"Exercises of protocol {protocol.id}: {protocol.name}"
-    ids = {}
-    for ex in protocol.exercises:
-        ids[ex.id] = f"cve_{ex.code.lower()}"
-        entry = etree.SubElement(cv, "CV_ENTRY_ML", CVE_ID=ids[ex.id])
-        val = etree.SubElement(entry, "CVE_VALUE", LANG_REF=LANG, DESCRIPTION=ex.instruction_en)
-        val.text = ex.label()
-    insert_in_order(root, cv)
-    if all(lt.get("LINGUISTIC_TYPE_ID") != EXERCISE_TYPE for lt in root.iterfind("LINGUISTIC_TYPE")):
-        insert_in_order(root, etree.Element("LINGUISTIC_TYPE", LINGUISTIC_TYPE_ID=EXERCISE_TYPE,
-                                            TIME_ALIGNABLE="true", GRAPHIC_REFERENCES="false",
-                                            CONTROLLED_VOCABULARY_REF=EXERCISE_CV))
-    return ids
-
-
-def session_to_eaf(session: Session, eaf_path: Path, base: EafDocument | None = None) -> EafDocument:
-    """An EAF 3.0 document of the session: base's tiers and settings kept, the exercise tier rewritten."""
-    from lxml import etree
-
-    root = to_eaf30(base)[0] if base is not None else _new_document()
-    _media(root, session, Path(eaf_path).absolute().parent)
-    cve = _vocabulary(root, session.protocol)
-    for t in root.findall("TIER"):
-        if t.get("TIER_ID") == session.exercise_tier:
-            root.remove(t)
-    tier = etree.Element("TIER", LINGUISTIC_TYPE_REF=EXERCISE_TYPE, TIER_ID=session.exercise_tier)
-    order = root.find("TIME_ORDER")
-    for n, seg in enumerate(session.ordered_segments(), start=1):
-        if seg.exercise_id not in cve:
-            continue
-        for k, ms in ((1, seg.span.start_ms), (2, seg.span.end_ms)):
-            etree.SubElement(order, "TIME_SLOT", TIME_SLOT_ID=f"fshd_ts{n}_{k}", TIME_VALUE=str(int(round(ms))))
-        wrap = etree.SubElement(tier, "ANNOTATION")
-        ann = etree.SubElement(wrap, "ALIGNABLE_ANNOTATION", ANNOTATION_ID=f"fshd_a{n}", CVE_REF=cve[seg.exercise_id],
-                               TIME_SLOT_REF1=f"fshd_ts{n}_1", TIME_SLOT_REF2=f"fshd_ts{n}_2")
-        etree.SubElement(ann, "ANNOTATION_VALUE").text = session.protocol.by_id(seg.exercise_id).label()
-    insert_in_order(root, tier)
-    return EafDocument(root, Path(eaf_path))

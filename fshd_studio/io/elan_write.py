@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from fshd_studio.core.errors import ElanError
 from fshd_studio.io.atomic import atomic_write_bytes
 from fshd_studio.io.elan_read import EafDocument
 
@@ -159,8 +160,20 @@ def serialize(root: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def save(root: Any, path: Path) -> None:
+    """Write the tree atomically; a failed write leaves no file behind and says which file and why."""
+    path = Path(path)
+    if path.is_dir():
+        raise ElanError(f"{path} is a folder; give the ELAN file to write a name ending in .eaf")
+    try:
+        atomic_write_bytes(path, serialize(root))
+    except OSError as exc:
+        raise ElanError(f"cannot write ELAN file {path} ({exc.strerror or exc}); choose a folder you can write "
+                        "to") from exc
+
+
 def write_eaf(doc: EafDocument, path: Path) -> list[str]:
     """Write the document as EAF 3.0 (atomically); returns what the upgrade changed."""
     root, notes = to_eaf30(doc)
-    atomic_write_bytes(Path(path), serialize(root))
+    save(root, path)
     return notes

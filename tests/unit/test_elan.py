@@ -149,9 +149,10 @@ def test_import_picks_the_exercise_tier_and_reports_unknown_values(demo_project)
     ("<html><body/></html>", "not an ELAN file"),
     ("", "not well-formed"),
     ("<ANNOTATION_DOCUMENT/>", "no HEADER"),
-    ('<ANNOTATION_DOCUMENT><HEADER/><TIME_ORDER/><TIER TIER_ID="t"><ANNOTATION><ALIGNABLE_ANNOTATION '
-     'ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>x</ANNOTATION_VALUE>'
-     '</ALIGNABLE_ANNOTATION></ANNOTATION></TIER></ANNOTATION_DOCUMENT>', "time slot"),
+    ('<ANNOTATION_DOCUMENT><HEADER/><TIME_ORDER/><TIER TIER_ID="t" LINGUISTIC_TYPE_REF="lt"><ANNOTATION>'
+     '<ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>x'
+     '</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER><LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt"/>'
+     '</ANNOTATION_DOCUMENT>', "time slot 'ts1', which does not exist"),
 ])
 def test_broken_files_are_refused_with_the_file_named(tmp_path, content, needle):
     bad = tmp_path / "bad.eaf"

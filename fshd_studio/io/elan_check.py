@@ -1,0 +1,105 @@
+"""Consistency checks on a freshly parsed .eaf: refuse what cannot be read or written back, warn about the rest.
+
+Every refusal is an ElanError that names the file, the element at fault and what to do, so that a damaged file
+never crashes the reader (ValueError, KeyError) or produces an export that ELAN cannot open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fshd_studio.core.errors import ElanError
+
+RESAVE = "the file is damaged — open it in ELAN, fix it and save it again"
+
+
+def _number(text: str, what: str, path: Path | None) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ElanError(f"ELAN file {path}: {what} is {text!r}, not a number; {RESAVE}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ElanError(f"ELAN file {path}: {what} is {text!r}, not a finite number; {RESAVE}")
+    return value
+
+
+def parse_slots(root: Any, path: Path | None) -> dict[str, float | None]:
+    """TIME_SLOT_ID -> ms (None when unaligned); refuses missing or repeated ids and bad or negative times."""
+    times: dict[str, float | None] = {}
+    for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
+        sid = ts.get("TIME_SLOT_ID")
+        if not sid:
+            raise ElanError(f"ELAN file {path} has a time slot without TIME_SLOT_ID; {RESAVE}")
+        if sid in times:
+            raise ElanError(f"ELAN file {path} has two time slots with the id {sid!r}; {RESAVE}")
+        v = ts.get("TIME_VALUE")
+        if v in (None, ""):
+            times[sid] = None
+            continue
+        ms = _number(v, f"the time of slot {sid}", path)
+        if ms < 0:
+            raise ElanError(f"ELAN file {path}: time slot {sid} has a negative time ({v}); {RESAVE}")
+        times[sid] = ms
+    return times
+
+
+def parse_origin(value: str | None, url: str, path: Path | None) -> float:
+    if value in (None, ""):
+        return 0.0
+    return _number(value, f"the TIME_ORIGIN of media {url or '(no url)'}", path)
+
+
+def check_tiers(root: Any, path: Path | None) -> None:
+    """Tier names present and unique, linguistic types declared, parents present and acyclic."""
+    parents: dict[str, str | None] = {}
+    types = {lt.get("LINGUISTIC_TYPE_ID") for lt in root.iterfind("LINGUISTIC_TYPE")}
+    for t in root.iterfind("TIER"):
+        name = t.get("TIER_ID")
+        if not name:
+            raise ElanError(f"ELAN file {path} has a tier without a name (TIER_ID); {RESAVE}")
+        if name in parents:
+            raise ElanError(f"ELAN file {path} has two tiers named {name!r}; rename one in ELAN and try again")
+        lt = t.get("LINGUISTIC_TYPE_REF")
+        if lt not in types:
+            what = f"the undeclared linguistic type {lt!r}" if lt else "no linguistic type"
+            raise ElanError(f"ELAN file {path}: tier {name!r} has {what}; {RESAVE}")
+        parents[name] = t.get("PARENT_REF") or None
+    for name, parent in parents.items():
+        if parent is not None and parent not in parents:
+            raise ElanError(f"ELAN file {path}: tier {name!r} depends on tier {parent!r}, which does not exist; "
+                            f"{RESAVE}")
+        seen = {name}
+        while parent is not None:
+            if parent in seen:
+                raise ElanError(f"ELAN file {path}: tier {name!r} is its own ancestor (a cycle of parent tiers); "
+                                f"{RESAVE}")
+            seen.add(parent)
+            parent = parents.get(parent)
+
+
+def check_annotations(tiers: list[Any], slots: dict[str, float | None], path: Path | None) -> list[str]:
+    """Refuses annotations that point nowhere; returns warnings (repeated ids are renumbered on export)."""
+    ids_of = {t.name: {a.id for a in t.annotations} for t in tiers}
+    for t in tiers:
+        for a in t.annotations:
+            if not a.id:
+                raise ElanError(f"ELAN file {path}: an annotation on tier {t.name!r} has no ANNOTATION_ID; {RESAVE}")
+            if a.ref is None:
+                for s in (a.start_slot, a.end_slot):
+                    if s not in slots:
+                        slot = f"time slot {s!r}, which does not exist" if s else "no time slot"
+                        raise ElanError(f"ELAN file {path}: annotation {a.id} on tier {t.name!r} refers to {slot}; "
+                                        f"{RESAVE}")
+            elif t.parent is None:
+                raise ElanError(f"ELAN file {path}: tier {t.name!r} holds reference annotations but has no parent "
+                                f"tier; {RESAVE}")
+            elif a.ref not in ids_of[t.parent]:
+                raise ElanError(f"ELAN file {path}: annotation {a.id} on tier {t.name!r} refers to annotation "
+                                f"{a.ref!r}, which is not on its parent tier {t.parent!r}; {RESAVE}")
+    ids = [a.id for t in tiers for a in t.annotations]
+    dups = len(ids) - len(set(ids))
+    if dups:
+        return [f"{dups} annotation ids are repeated; they are renumbered on export "
+                "(references follow their own tier's parent)"]
+    return []
