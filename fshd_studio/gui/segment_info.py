@@ -88,9 +88,11 @@ class SessionSummary(QFrame):
                 out.append(f"⚠ {cam.label or cam.id}: video missing ({cam.video.name})")
                 continue
             vfr = " VFR" if tb.is_variable else ""
-            out.append(f"{cam.label or cam.id}: {cam.video.name} · {tb.fps:.2f} fps{vfr} · "
-                       f"{format_ms(tb.duration_ms)} · offset {cam.offset_ms:+.0f} ms")
+            out.append(f"{cam.label or cam.id}: {tb.fps:.2f} fps{vfr} · {format_ms(tb.duration_ms)[:-2]} · "
+                       f"offset {cam.offset_ms:+.0f} ms")
         return out
 
     def refresh(self) -> None:
         self.body.setText("\n".join(self.lines()))
+        s = self.controller.session
+        self.body.setToolTip("\n".join(f"{c.label or c.id}: {c.video}" for c in s.cameras) if s else "")
