@@ -1,17 +1,20 @@
 """Video probe and frame-exact decode, by frame index and by time.
 
-Backend: PyAV for every file. OpenCV's CAP_PROP_POS_FRAMES seek was measured to return the wrong frame on the
-corpus's HEVC variable-frame-rate .mov (4 of 5 probes); PyAV decodes it with its real timestamps, and matching
-decoded frames to an index by their pts (not by counting) keeps every codec exact. One backend means one
-behaviour to test.
+Backend: PyAV for every file. OpenCV's CAP_PROP_POS_FRAMES seek returns the wrong frame on the corpus's
+HEVC variable-frame-rate .mov (4 of 5 probes). On the H.264 files, where OpenCV is exact, it is not faster:
+`benchmarks/seek.py` measured sequential decode to RGB at about the same ms/frame for both, and OpenCV's
+random access 2-3x slower than this reader (it decodes from the keyframe without skipping). So one
+backend, one behaviour to test: `VideoInfo.backend` is always "pyav".
 
-Frame index i is the i-th frame in presentation order. The pts index comes from demuxing packets only
-(no decoding) and is cached per (path, size, mtime).
+Frame index i is the i-th displayed frame in presentation order (frames an edit list discards are not
+counted). Decoded frames are matched to indexes by their pts from the index (video_index.py), never by
+counting, so B-frames, variable frame rates and seeks that land early all stay exact.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +22,11 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from fshd_studio.core.errors import VideoError
 from fshd_studio.core.timebase import Timebase
+from fshd_studio.io.video_index import PtsIndex, cached_index, clear_cache, open_container, video_error
 
-_LRU_FRAMES = 16
+CACHE_BYTES = 96 << 20  # decoded frames kept per reader (RGB size): 15 at 1080p, 32 at 640x360
+NEIGHBOURS = 2  # frames before a random-access target kept, so stepping back from it is instant
 
 
 @dataclass(frozen=True)
@@ -39,131 +43,52 @@ class VideoInfo:
     backend: str
 
 
-@dataclass(frozen=True)
-class _Index:
-    pts: np.ndarray  # int64 stream ticks, presentation order
-    keyframe: np.ndarray  # bool per frame: a seek can land here
-    time_base: float  # seconds per tick
-    codec: str
-    coded_width: int
-    coded_height: int
-    rotation: int
-
-
-_INDEX_CACHE: dict[tuple[str, int, int], _Index] = {}
-
-
-def _fail(path: Path, why: str) -> VideoError:
-    return VideoError(f"video {path} cannot be read: {why}; check that the file is a complete video "
-                      "(re-export or re-copy it) or relocate the camera to another file")
-
-
-def _open(path: Path) -> Any:
-    import av
-
-    if not path.is_file():
-        raise VideoError(f"video {path} does not exist; relocate the camera to the right file")
-    try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, f"not a video file ({exc})") from exc
-    if not container.streams.video:
-        container.close()
-        raise _fail(path, "it has no video stream")
-    return container
-
-
-def _build_index(path: Path) -> _Index:
-    import av
-
-    container = _open(path)
-    try:
-        stream = container.streams.video[0]
-        pts, key = [], []
-        try:
-            for packet in container.demux(stream):
-                if packet.pts is None or packet.size == 0 or packet.is_discard:
-                    continue  # discarded packets (edit lists) never reach the screen
-                pts.append(packet.pts)
-                key.append(bool(packet.is_keyframe))
-        except av.error.FFmpegError as exc:
-            if not pts:
-                raise _fail(path, f"its data is damaged ({exc})") from exc
-        if not pts:
-            raise _fail(path, "it contains no video frames")
-        order = np.argsort(np.asarray(pts, dtype=np.int64), kind="stable")
-        pts_arr = np.asarray(pts, dtype=np.int64)[order]
-        key_arr = np.asarray(key, dtype=bool)[order]
-        key_arr[0] = True
-        rotation = _first_frame_rotation(container, path)
-        cc = stream.codec_context
-        return _Index(pts_arr, key_arr, float(stream.time_base), cc.name, cc.width, cc.height, rotation)
-    finally:
-        container.close()
-
-
-def _first_frame_rotation(container: Any, path: Path) -> int:
-    import av
-
-    stream = container.streams.video[0]
-    try:
-        container.seek(0, stream=stream)
-        frame = next(container.decode(stream))
-    except (av.error.FFmpegError, StopIteration) as exc:
-        raise _fail(path, f"its first frame does not decode ({exc})") from exc
-    rot = int(round(getattr(frame, "rotation", 0) or 0)) % 360
-    return rot if rot in (0, 90, 180, 270) else 0
-
-
-def _index(path: Path) -> _Index:
-    path = Path(path)
-    try:
-        st = path.stat()
-    except OSError:
-        raise VideoError(f"video {path} does not exist; relocate the camera to the right file") from None
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key not in _INDEX_CACHE:
-        _INDEX_CACHE[key] = _build_index(path)
-    return _INDEX_CACHE[key]
-
-
-def _info(path: Path, idx: _Index, tb: Timebase) -> VideoInfo:
+def _info(path: Path, idx: PtsIndex, tb: Timebase) -> VideoInfo:
     w, h = idx.coded_width, idx.coded_height
     if idx.rotation in (90, 270):
         w, h = h, w
-    return VideoInfo(Path(path), idx.codec, w, h, tb.fps, tb.frame_count, tb.duration_ms, idx.rotation,
+    average_fps = tb.frame_count * 1000.0 / tb.duration_ms  # as ffmpeg's avg_frame_rate; VFR: not the median
+    return VideoInfo(Path(path), idx.codec, w, h, average_fps, tb.frame_count, tb.duration_ms, idx.rotation,
                      tb.is_variable, "pyav")
 
 
-def _timebase(idx: _Index) -> Timebase:
-    return Timebase((idx.pts - idx.pts[0]).astype(np.float64) * idx.time_base * 1000.0)
-
-
 def probe(path: Path) -> VideoInfo:
-    idx = _index(Path(path))
-    return _info(Path(path), idx, _timebase(idx))
+    """Codec, display size, rates, frame count and rotation; VideoError naming the file when unreadable."""
+    idx = cached_index(Path(path))
+    return _info(Path(path), idx, idx.timebase())
 
 
 def _to_rgb(frame: Any, rotation: int) -> np.ndarray:
     arr = frame.to_ndarray(format="rgb24")
     if rotation:
-        arr = np.ascontiguousarray(np.rot90(arr, k=rotation // 90))
-    return arr
+        arr = np.rot90(arr, k=rotation // 90)
+    return np.ascontiguousarray(arr)
 
 
 class VideoReader:
-    """Frame-exact reader of one video. One per thread: not thread-safe."""
+    """Frame-exact reader of one video. One per thread: not thread-safe.
+
+    `frame(i)` keeps its decoder between calls: i+1 after i decodes one more frame, no seek. Other
+    requests seek to the keyframe before the target and decode forward, skipping non-reference frames
+    that are neither the target nor kept. Recent frames are kept (undecoded to RGB until asked for);
+    a step back seeks once and keeps the frames before it, so the next steps back are cache hits.
+    Returned arrays may be shared with that cache: copy before drawing on them.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._idx = _index(self.path)
-        self.timebase = _timebase(self._idx)
+        self._idx = cached_index(self.path)
+        self.timebase = self._idx.timebase()
         self.info = _info(self.path, self._idx, self.timebase)
+        self._keys = np.flatnonzero(self._idx.keyframe)
+        self._capacity = int(np.clip(CACHE_BYTES // max(1, self.info.width * self.info.height * 3), 4, 32))
+        self._cache: OrderedDict[int, Any] = OrderedDict()  # index -> RGB array or still-YUV av frame
         self._container: Any = None
-        self._decoder: Iterator[Any] | None = None
-        self._last = -1  # index of the last frame the decoder produced
-        self._lru: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._key_positions = np.flatnonzero(self._idx.keyframe)
+        self._stream: Any = None
+        self._frames: Iterator[Any] | None = None  # decoded frames after the last seek
+        self._last = -1  # index of the last frame the decoder gave
+        self._skip_below = 0  # packets with a smaller pts may skip decoding when nothing references them
+        self._previous = -2  # the index asked for last time
 
     def __enter__(self) -> VideoReader:
         return self
@@ -172,13 +97,44 @@ class VideoReader:
         self.close()
 
     def close(self) -> None:
+        self._frames = None
         if self._container is not None:
             self._container.close()
-        self._container, self._decoder, self._last = None, None, -1
+        self._container, self._stream, self._last = None, None, -1
+        self._cache.clear()
+
+    # -- random access -------------------------------------------------------------------------------
+    def frame(self, index: int) -> np.ndarray:
+        """RGB uint8 (H, W, 3) of frame `index` (presentation order), exactly, rotation applied."""
+        index = operator.index(index)
+        n = self.info.frame_count
+        if not 0 <= index < n:
+            raise IndexError(f"frame {index} is outside {self.path.name} (0–{n - 1})")
+        stepped_back = index == self._previous - 1
+        self._previous = index
+        if index in self._cache:
+            return self._rgb(index)
+        key = self._keyframe_before(index)
+        keep = max(key, index - (self._capacity - 2 if stepped_back else NEIGHBOURS))
+        if self._frames is not None and key <= self._last < index:  # same GOP ahead: decode forward
+            found = self._decode_until(index, keep)
+            if found is not None:
+                return found
+        for start in dict.fromkeys((key, self._keyframe_before(key - 1), 0)):  # earlier if a seek lands late
+            self._seek(start)
+            found = self._decode_until(index, keep)
+            if found is not None:
+                return found
+        raise video_error(self.path, f"frame {index} does not decode")
+
+    def frame_at_ms(self, ms: float) -> tuple[int, np.ndarray]:
+        """The frame on screen at video time `ms` (from the first frame, clamped), with its index."""
+        i = self.timebase.frame_at(ms)
+        return i, self.frame(i)
 
     def _keyframe_before(self, index: int) -> int:
-        pos = int(np.searchsorted(self._key_positions, index, side="right")) - 1
-        return int(self._key_positions[max(pos, 0)])
+        pos = int(np.searchsorted(self._keys, index, side="right")) - 1
+        return int(self._keys[max(pos, 0)])
 
     def _index_of(self, frame: Any) -> int:
         if frame.pts is None:
@@ -188,87 +144,108 @@ class VideoReader:
 
     def _seek(self, index: int) -> None:
         if self._container is None:
-            self._container = _open(self.path)
-        stream = self._container.streams.video[0]
-        target = int(self._idx.pts[self._keyframe_before(index)])
-        self._container.seek(target, stream=stream, backward=True, any_frame=False)
-        self._decoder = self._container.decode(stream)
+            self._container = open_container(self.path)
+            self._stream = self._container.streams.video[0]
+        target = int(self._idx.pts[index])
+        self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        self._frames = self._decoded_frames()
         self._last = -1
 
-    def frame(self, index: int) -> np.ndarray:
-        """RGB uint8 (H, W, 3) of frame `index` (presentation order), exactly."""
-        n = self.info.frame_count
-        if not 0 <= index < n:
-            raise IndexError(f"frame {index} is outside {self.path.name} (0–{n - 1})")
-        if index in self._lru:
-            self._lru.move_to_end(index)
-            return self._lru[index]
-        forward_ok = self._decoder is not None and self._last < index and self._keyframe_before(index) <= self._last
-        if not forward_ok:
-            self._seek(index)
-        for attempt in range(2):
-            found = self._decode_until(index)
-            if found is not None:
-                return found
-            self._seek(max(0, self._keyframe_before(index) - 1) if attempt == 0 else 0)
-        raise _fail(self.path, f"frame {index} could not be decoded")
+    def _decoded_frames(self) -> Iterator[Any]:
+        """Frames after the last seek; reads `_skip_below` as each packet goes to the decoder."""
+        cc = self._stream.codec_context
+        skipping = False
+        for packet in self._container.demux(self._stream):
+            skip = packet.pts is not None and packet.pts < self._skip_below
+            if skip != skipping:
+                cc.skip_frame = "NONREF" if skip else "DEFAULT"
+                skipping = skip
+            yield from packet.decode()
+        if skipping:
+            cc.skip_frame = "DEFAULT"
 
-    def _decode_until(self, index: int) -> np.ndarray | None:
+    def _decode_until(self, index: int, keep: int) -> np.ndarray | None:
+        """Decode forward to frame `index`, keeping frames keep…index; None when the decoder went past it."""
         import av
 
-        assert self._decoder is not None
+        assert self._frames is not None
+        self._skip_below = int(self._idx.pts[keep])
         try:
-            for frame in self._decoder:
+            for frame in self._frames:
                 i = self._index_of(frame)
                 if i < 0:
                     continue
                 self._last = i
-                if i >= index - 1:  # keep the neighbour too: stepping back by one stays cheap
-                    self._remember(i, _to_rgb(frame, self.info.rotation))
-                if i == index:
-                    return self._lru[index]
-                if i > index:  # seek landed past the target: caller seeks earlier
+                if i > index:
                     return None
+                if i >= keep:
+                    self._remember(i, frame)
+                if i == index:
+                    return self._rgb(index)
         except av.error.FFmpegError as exc:
-            raise _fail(self.path, f"decoding stopped near frame {index} ({exc})") from exc
-        self._decoder = None
+            self._frames = None
+            raise video_error(self.path, f"decoding stopped near frame {index} ({exc})") from exc
+        self._frames = None
         return None
 
-    def _remember(self, index: int, rgb: np.ndarray) -> None:
-        self._lru[index] = rgb
-        self._lru.move_to_end(index)
-        while len(self._lru) > _LRU_FRAMES:
-            self._lru.popitem(last=False)
+    def _remember(self, index: int, frame: Any) -> None:
+        self._cache[index] = frame
+        self._cache.move_to_end(index)
+        while len(self._cache) > self._capacity:
+            self._cache.popitem(last=False)
 
-    def frame_at_ms(self, ms: float) -> tuple[int, np.ndarray]:
-        """The frame on screen at video time `ms` (from the first frame), with its index."""
-        i = self.timebase.frame_at(ms)
-        return i, self.frame(i)
+    def _rgb(self, index: int) -> np.ndarray:
+        item = self._cache[index]
+        self._cache.move_to_end(index)
+        if not isinstance(item, np.ndarray):
+            item = _to_rgb(item, self.info.rotation)
+            self._cache[index] = item
+        return item
 
-    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1) -> Iterator[tuple[int, np.ndarray]]:
-        """Sequential decode of frames start, start+step, ... < stop, on its own decoder (threaded)."""
+    # -- sequential ----------------------------------------------------------------------------------
+    def iter_frames(self, start: int = 0, stop: int | None = None,
+                    step: int = 1) -> Iterator[tuple[int, np.ndarray]]:
+        """Frames start, start+step, … < stop with their indexes, on a separate multithreaded decoder.
+
+        Frames between the wanted ones are not converted, and non-reference ones are not even decoded.
+        """
         import av
 
+        if step < 1:
+            raise ValueError(f"step must be at least 1, got {step}")
         stop = self.info.frame_count if stop is None else min(stop, self.info.frame_count)
+        start = max(0, start)
         if start >= stop:
             return
-        container = _open(self.path)
+        wanted = np.zeros(self.info.frame_count, dtype=bool)
+        wanted[start:stop:step] = True
+        container = open_container(self.path)
         try:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             if start > 0:
                 container.seek(int(self._idx.pts[self._keyframe_before(start)]), stream=stream, backward=True)
-            for frame in container.decode(stream):
+            for frame in self._sequential(container, stream, wanted):
                 i = self._index_of(frame)
-                if i < start or (i - start) % step:
-                    continue
                 if i >= stop:
                     break
-                yield i, _to_rgb(frame, self.info.rotation)
+                if i >= 0 and wanted[i]:
+                    yield i, _to_rgb(frame, self.info.rotation)
         except av.error.FFmpegError as exc:
-            raise _fail(self.path, f"decoding stopped ({exc})") from exc
+            raise video_error(self.path, f"decoding stopped ({exc})") from exc
         finally:
             container.close()
+
+    def _sequential(self, container: Any, stream: Any, wanted: np.ndarray) -> Iterator[Any]:
+        cc = stream.codec_context
+        skipping = False
+        for packet in container.demux(stream):
+            i = int(np.searchsorted(self._idx.pts, packet.pts)) if packet.pts is not None else -1
+            skip = 0 <= i < wanted.size and self._idx.pts[i] == packet.pts and not wanted[i]
+            if skip != skipping:
+                cc.skip_frame = "NONREF" if skip else "DEFAULT"
+                skipping = skip
+            yield from packet.decode()
 
 
 def open_video(path: Path) -> VideoReader:
@@ -276,7 +253,10 @@ def open_video(path: Path) -> VideoReader:
 
 
 def video_fingerprint(path: Path) -> str:
-    """Content hash for caches: file size and the first and last MiB (fast on long recordings)."""
+    """Content hash for caches: sha256 of the size and the first and last MiB (fast on long recordings).
+
+    Independent of the file's name and mtime, so a copied or relocated video keeps its cached results.
+    """
     path = Path(path)
     size = path.stat().st_size
     h = hashlib.sha256(str(size).encode())
@@ -290,8 +270,8 @@ def video_fingerprint(path: Path) -> str:
 
 
 def remove_index_cache() -> None:
-    """Forget cached pts indexes (tests; a relocated or rewritten file is re-indexed anyway)."""
-    _INDEX_CACHE.clear()
+    """Forget cached pts indexes (tests; a rewritten file is re-indexed anyway: the key has size and mtime)."""
+    clear_cache()
 
 
 __all__ = ["VideoInfo", "VideoReader", "open_video", "probe", "video_fingerprint"]

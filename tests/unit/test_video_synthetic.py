@@ -1,0 +1,110 @@
+"""Video reader behaviour on small files made here: rotation metadata, re-indexing, threads, bad input."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from fshd_studio.core.errors import VideoError
+from fshd_studio.io import video_index
+from fshd_studio.io.video import open_video, probe
+from fshd_studio.io.video_write import write_video
+
+
+def numbered_frames(n, h=32, w=48):
+    """Frame k is a flat grey of level 8*k: decoded frames identify themselves despite compression."""
+    for k in range(n):
+        yield np.full((h, w, 3), 8 * k, np.uint8)
+
+
+def level(rgb):
+    return int(round(float(rgb.mean()) / 8))
+
+
+def test_rotation_metadata_is_applied(tmp_path):
+    av = pytest.importorskip("av")
+    path = tmp_path / "rot.mp4"
+    with av.open(str(path), "w") as out:
+        st = out.add_stream("libx264", rate=10)
+        st.width, st.height, st.pix_fmt = 64, 32, "yuv420p"
+        st.set_display_rotation(90)  # display matrix side data, as phones write it
+        for k in range(3):
+            img = np.zeros((32, 64, 3), np.uint8)
+            img[:, :16] = 255  # white band on the left of the coded picture
+            for pkt in st.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(pkt)
+        for pkt in st.encode():
+            out.mux(pkt)
+    info = probe(path)
+    assert info.rotation == 90  # counter-clockwise, as the display matrix says
+    with open_video(path) as r:
+        f = r.frame(0)
+        assert [i for i, _ in r.iter_frames()] == [0, 1, 2]
+        assert all(g.shape == f.shape for _, g in r.iter_frames())
+    assert f.shape[:2] == (info.height, info.width) == (64, 32)
+    assert f.flags.c_contiguous
+    # turned 90° counter-clockwise, the coded picture's white left edge is now the bottom
+    rows = f.mean(axis=(1, 2))
+    assert rows[-16:].mean() > 200 and rows[:16].mean() < 60
+
+
+def test_a_rewritten_file_is_indexed_again(tmp_path):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(12), fps=10)
+    assert probe(path).frame_count == 12
+    write_video(path, numbered_frames(20), fps=10)  # same name, new content (size and mtime change)
+    assert probe(path).frame_count == 20
+    with open_video(path) as r:
+        assert [level(r.frame(i)) for i in (19, 0, 10)] == [19, 0, 10]
+
+
+def test_threads_asking_for_one_index_build_it_once(tmp_path, monkeypatch):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(30), fps=10)
+    built = []
+    real = video_index.build_index
+
+    def slow_build(p):
+        built.append(p)
+        threading.Event().wait(0.2)  # hold the build so the other threads arrive while it runs
+        return real(p)
+    monkeypatch.setattr(video_index, "build_index", slow_build)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(probe(path))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and len(results) == 4
+    assert {r.frame_count for r in results} == {30}
+
+
+def test_frame_index_checks(tmp_path):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(10), fps=10)
+    with open_video(path) as r:
+        assert level(r.frame(np.int64(9))) == 9  # numpy integers are indexes too
+        with pytest.raises(IndexError, match="cam.mp4"):
+            r.frame(10)
+        with pytest.raises(IndexError):
+            r.frame(-1)
+        with pytest.raises(ValueError, match="step"):
+            list(r.iter_frames(step=0))
+        assert list(r.iter_frames(start=8, stop=100)) and [i for i, _ in r.iter_frames(8, 100)] == [8, 9]
+        assert list(r.iter_frames(start=5, stop=5)) == []
+    r.close()  # closing twice is harmless
+
+
+def test_audio_only_file_is_refused(tmp_path):
+    av = pytest.importorskip("av")
+    path = tmp_path / "voice.m4a"
+    with av.open(str(path), "w") as out:
+        st = out.add_stream("aac", rate=16000)
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+        frame.sample_rate = 16000
+        for pkt in st.encode(frame):
+            out.mux(pkt)
+        for pkt in st.encode():
+            out.mux(pkt)
+    with pytest.raises(VideoError, match="voice.m4a.*no video stream"):
+        probe(path)
