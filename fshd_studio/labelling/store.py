@@ -148,6 +148,15 @@ class VoteStore:
         else:
             self._db.execute("DELETE FROM tags WHERE image_id=? AND tag=?", (image_id, tag.strip().lower()))
 
+    def set_tags(self, image_id: int, wanted: set[str]) -> None:
+        """Make an image's tags exactly `wanted` (lower case, trimmed)."""
+        wanted = {t.strip().lower() for t in wanted if t.strip()}
+        have = self.tags().get(image_id, set())
+        for t in wanted - have:
+            self.tag(image_id, t)
+        for t in have - wanted:
+            self.tag(image_id, t, on=False)
+
     def tags(self) -> dict[int, set[str]]:
         out: dict[int, set[str]] = {}
         for image_id, tag in self._db.execute("SELECT image_id, tag FROM tags"):

@@ -50,3 +50,33 @@ def test_caption_shows_the_labellers_own_vote(qtbot, external, tmp_path):
     ws.labeller.setEditText("ben")
     ws.show_current()
     assert "your vote" not in ws.view.caption
+
+
+def test_a_tie_in_the_review_list_opens_that_image_for_voting(qtbot, external, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    from fshd_studio.labelling.majority import Status
+    from fshd_studio.labelling.store import Round, Vote, VoteStore
+
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        shutil.copy(external / "image" / "facerec_obama-240p.jpg", folder / name)
+    ws = LabellingWorkspace()
+    qtbot.addWidget(ws)
+    with qtbot.waitSignal(ws.import_done, timeout=60_000):
+        ws.open_folder(folder)
+    b = next(r.id for r in ws.records if r.path == "b.jpg")
+    with VoteStore(folder) as store:  # b: proposed happy, 1 yes 1 no in a group of 2 -> tie
+        for who, yes in (("ana", "yes"), ("ben", "no")):
+            store.vote(Vote(b, who, Round.SORT, "happy"))
+            store.vote(Vote(b, who, Round.CHECK, yes, "happy"))
+    agg = ws.run_aggregate()
+    assert agg.outcomes[b].status == Status.TIE
+    assert "b.jpg" in ws.results.summary.toHtml() and "image:" in ws.results.summary.toHtml()
+    assert ws.current_round() == Round.SORT and ws.current().path == "a.jpg"
+    ws.results.summary.anchorClicked.emit(QUrl(f"image:{b}"))
+    assert ws.current().id == b and ws.current_round() == Round.CHECK and "proposed: HAPPY" in ws.view.caption
+    a = next(r.id for r in ws.store.images() if r.path == "a.jpg")  # no proposal: back to the first sort
+    ws.results.summary.anchorClicked.emit(QUrl(f"image:{a}"))
+    assert ws.current().id == a and ws.current_round() == Round.SORT

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from pathlib import Path
 from typing import Callable
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -13,6 +15,8 @@ from fshd_studio.labelling.majority import Absent, Aggregate
 
 
 class ResultsPanel(QWidget):
+    image_requested = Signal(int)  # an image of the review list was clicked: show it for voting
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
@@ -31,6 +35,8 @@ class ResultsPanel(QWidget):
         form.addRow(row)
         lay.addWidget(rule)
         self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        self.summary.anchorClicked.connect(self._anchor_clicked)
         self.summary.setMinimumWidth(320)
         lay.addWidget(self.summary, 2)
         train = QGroupBox("Emotion classifier (YOLO classification, trained here, offline)")
@@ -67,8 +73,9 @@ class ResultsPanel(QWidget):
         rows = "".join(f"<tr><td>{c}</td><td align=right>{n}</td></tr>" for c, n in sorted(kept.items()))
         agree = "".join(f"<tr><td>{n}</td><td align=right>{a:.0%}</td></tr>"
                         for n, a in agg.labeller_agreement.items())
-        review = "".join(f"<li>{names[o.image_id]} — {o.status.value} ({o.yes} yes / {o.no} no / {o.absent} absent)"
-                         "</li>" for o in agg.to_review()[:50])
+        review = "".join(f"<li><a href='image:{o.image_id}'>{html.escape(names[o.image_id])}</a> — "
+                         f"{o.status.value} ({o.yes} yes / {o.no} no / {o.absent} absent)</li>"
+                         for o in agg.to_review()[:50])
         self.summary.setHtml(
             f"<b>Group:</b> {', '.join(agg.group) or '—'} &nbsp; <b>absent votes</b> {agg.absent_policy.value}<br>"
             f"<b>Status:</b> {', '.join(f'{k} {v}' for k, v in sorted(status.items()))}<br>"
@@ -77,6 +84,10 @@ class ResultsPanel(QWidget):
             + "".join(f"&nbsp;κ {c}: {k:.3f}<br>" for c, k in agg.kappa_sort_per_class.items())
             + f"<b>Agreement with the majority</b><table>{agree}</table>"
             f"<b>To review</b><ul>{review or '<li>nothing</li>'}</ul>")
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "image" and url.path().isdigit():
+            self.image_requested.emit(int(url.path()))
 
     def show_training(self, weights: Path, top1: float, names: list[str], confusion: list[list[float]]) -> None:
         header = "".join(f"<th>{n}</th>" for n in names)

@@ -18,7 +18,7 @@ from fshd_studio.gui.labelling.results_panel import ResultsPanel
 from fshd_studio.gui.labelling.worker import Job
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
 from fshd_studio.labelling.images import import_folder, thumbnail
-from fshd_studio.labelling.majority import Aggregate, aggregate, proposals
+from fshd_studio.labelling.majority import Aggregate, Status, aggregate, proposals
 from fshd_studio.labelling.store import ImageRecord, Round, Vote, VoteStore
 
 KEYS_HELP = ("Keys: 1 happy · 2 angry · 3 surprised · 4 neutral (first sort) · Y / N (re-check) · U unusable · "
@@ -85,6 +85,7 @@ class LabellingWorkspace(QWidget):
         self.results.export_button.clicked.connect(self._ask_export)
         self.results.train_button.clicked.connect(self._ask_train)
         self.results.cancel_button.clicked.connect(self.cancel_job)
+        self.results.image_requested.connect(self.goto_image)
         self.predict = PredictPanel()
         self.mistakes = MistakesPanel(self._tags_of_sources, self._save_source_tags)
         for panel in (self.predict, self.mistakes):
@@ -172,6 +173,19 @@ class LabellingWorkspace(QWidget):
         self.index = int(item.data(Qt.ItemDataRole.UserRole))
         self.pages.setCurrentWidget(self.view)
         self.show_current()
+
+    def goto_image(self, image_id: int) -> None:
+        """Show an image of the review list for voting: a tie or a rejection in the re-check, else the sort."""
+        outcome = self.last_aggregate.outcomes.get(image_id) if self.last_aggregate else None
+        recheck = outcome is not None and outcome.status in (Status.TIE, Status.REJECTED, Status.PENDING)
+        self.round.setCurrentIndex(1 if recheck else 0)
+        for i, r in enumerate(self.records):
+            if r.id == image_id:
+                self.index = i
+                self.pages.setCurrentWidget(self.view)
+                self.show_current()
+                self.setFocus()
+                return
 
     def current(self) -> ImageRecord | None:
         return self.records[self.index] if self.records else None
@@ -285,12 +299,7 @@ class LabellingWorkspace(QWidget):
         rec = self.current()
         if rec is None or self.store is None:
             return
-        wanted = {t.strip().lower() for t in self.tags.text().split(",") if t.strip()}
-        have = self.store.tags().get(rec.id, set())
-        for t in wanted - have:
-            self.store.tag(rec.id, t)
-        for t in have - wanted:
-            self.store.tag(rec.id, t, on=False)
+        self.store.set_tags(rec.id, set(self.tags.text().split(",")))
 
     # --- aggregate, export, train -------------------------------------------------------------------------
     def run_aggregate(self) -> Aggregate | None:
@@ -356,14 +365,9 @@ class LabellingWorkspace(QWidget):
     def _save_source_tags(self, rel: str, wanted: set[str]) -> None:
         if self.store is None:
             return
-        ids = {r.path: r.id for r in self.store.images()}
-        if rel not in ids:
-            return
-        have = self.store.tags().get(ids[rel], set())
-        for t in wanted - have:
-            self.store.tag(ids[rel], t)
-        for t in have - wanted:
-            self.store.tag(ids[rel], t, on=False)
+        image_id = next((r.id for r in self.store.images() if r.path == rel), None)
+        if image_id is not None:
+            self.store.set_tags(image_id, wanted)
 
     def _run(self, job: Job) -> None:
         self._job = job
