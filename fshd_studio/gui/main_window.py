@@ -6,13 +6,12 @@ The window owns no session state: the SessionController does. File actions live 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar,
+    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -26,6 +25,7 @@ from fshd_studio.gui.segment_info import SegmentInfo, SessionSummary
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.gui.shortcuts import MENUS, SHORTCUTS
 from fshd_studio.gui.status import StatusLine
+from fshd_studio.gui.window_actions import action_handlers, build_toolbar
 from fshd_studio.gui.window_files import FileActions
 
 RESEARCH_NOTE = "Research use only — not for diagnosis"
@@ -50,7 +50,7 @@ class MainWindow(FileActions, QMainWindow):
         self._build_review()
         self._build_stack()
         self._build_actions()
-        self._build_toolbar()
+        self.toolbar = build_toolbar(self)
         self.status = StatusLine(self.controller, self.statusBar(), RESEARCH_NOTE)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
@@ -188,47 +188,9 @@ class MainWindow(FileActions, QMainWindow):
         return "review" if self.stack.currentWidget() is self.review else "labelling"
 
     # ---- actions ------------------------------------------------------------------------------------
-    def _handlers(self) -> dict[str, Callable[[], object]]:
-        c = self.controller
-
-        def md(name: str, *args: object) -> Callable[[], object]:
-            return lambda: getattr(self.media, name)(*args)
-
-        def tr(name: str) -> Callable[[], object]:
-            return lambda: getattr(self.media.transport, name)()
-
-        def tl(name: str, *args: object) -> Callable[[], object]:
-            return lambda: getattr(self.timeline, name)(*args)
-
-        h: dict[str, Callable[[], object]] = {
-            "open": self.open_dialog, "open_demo": self.open_demo, "save": self.save, "save_as": self.save_as,
-            "import_eaf": self.import_eaf_dialog, "export_eaf": self.export_eaf_dialog,
-            "relocate": self.relocate_dialog, "quit": self.close,
-            "undo": c.undo_stack.undo, "redo": c.undo_stack.redo,
-            "play": md("toggle_play"), "loop": md("toggle_loop"),
-            "frame_prev": md("step_frames", -1), "frame_next": md("step_frames", 1),
-            "second_prev": md("step_seconds", -1.0), "second_next": md("step_seconds", 1.0),
-            "go_start": tr("go_to_start"), "go_end": tr("go_to_end"), "faster": tr("faster"), "slower": tr("slower"),
-            "offset_prev": lambda: self._nudge_second_camera(-1), "offset_next": lambda: self._nudge_second_camera(1),
-            "mark_in": tl("mark_in"), "mark_out": tl("mark_out"), "cancel": tl("cancel_pending"),
-            "seg_prev": tl("previous_segment"), "seg_next": tl("next_segment"),
-            "start_earlier": tl("nudge_start", -1), "start_later": tl("nudge_start", 1),
-            "end_earlier": tl("nudge_end", -1), "end_later": tl("nudge_end", 1),
-            "confirm": lambda: self.mark_selected(SegmentStatus.CONFIRMED),
-            "unusable": lambda: self.mark_selected(SegmentStatus.UNUSABLE), "delete": tl("delete_selected"),
-            "mode_review": lambda: self.set_mode("review"), "mode_labelling": lambda: self.set_mode("labelling"),
-            "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
-            "shortcuts": self.show_shortcuts, "about": self.show_about,
-        }
-        for n in range(1, 10):
-            h[f"exercise_{n}"] = tl("type_digit", n)
-        h["exercise_10"] = tl("type_digit", 0)
-        for n in range(11, 16):
-            h[f"exercise_{n}"] = tl("assign_exercise", n)
-        return h
 
     def _build_actions(self) -> None:
-        handlers = self._handlers()
+        handlers = action_handlers(self)
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         last_section: dict[str, str] = {}
         for s in SHORTCUTS:
@@ -280,37 +242,6 @@ class MainWindow(FileActions, QMainWindow):
         self.actions_by_id["mode_review"].setText("Review")
         self.actions_by_id["mode_labelling"].setText("Labelling")
 
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main", self)
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setIconSize(QSize(16, 16))
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for key in ("open", "save", None, "import_eaf", "export_eaf", None, "undo", "redo"):
-            if key is None:
-                bar.addSeparator()
-                continue
-            a = self.actions_by_id[key]
-            btn_text = {"open": "Open", "save": "Save", "import_eaf": "Import ELAN", "export_eaf": "Export ELAN",
-                        "undo": "Undo", "redo": "Redo"}[key]
-            tool = QAction(btn_text, bar)
-            tool.setToolTip(a.toolTip())
-            tool.triggered.connect(a.trigger)
-            a.changed.connect(lambda t=tool, src=a: t.setEnabled(src.isEnabled()))
-            tool.setEnabled(a.isEnabled())
-            bar.addAction(tool)
-        spacer = QWidget(bar)
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy().Preferred)
-        bar.addWidget(spacer)
-        self.mode_label = QLabel("Mode", bar)
-        self.mode_label.setObjectName("modeLabel")
-        bar.addWidget(self.mode_label)
-        for key in ("mode_review", "mode_labelling"):
-            bar.addAction(self.actions_by_id[key])
-            bar.widgetForAction(self.actions_by_id[key]).setObjectName(f"modeButton_{key}")
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        self.toolbar = bar
 
     # ---- reactions ----------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
