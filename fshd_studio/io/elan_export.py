@@ -10,16 +10,13 @@ from typing import Any, Iterator
 from fshd_studio.core.protocol import Protocol
 from fshd_studio.core.session import Session
 from fshd_studio.io.elan_read import EafDocument, media_name
-from fshd_studio.io.elan_write import SCHEMA_URL, XSI, insert_in_order, to_eaf30
+from fshd_studio.io.elan_write import SCHEMA_URL, XSI, insert_in_order, taken_ids, to_eaf30
 
 EXERCISE_TYPE = "fshd-exercise"
 EXERCISE_CV = "fshd-exercises"
 LANG = "eng"
 LANG_DEF = "http://cdb.iso.org/lg/CDB-00138502-001"
 MIME = {".mp4": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska"}
-# Attributes of type xsd:ID in EAF 3.0: one namespace for the whole document, so new ids must avoid them all.
-ID_ATTRS = ("TIME_SLOT_ID", "ANNOTATION_ID", "LANG_ID", "EXT_REF_ID", "LEX_REF_ID", "LINK_SET_ID", "REF_LINK_ID",
-            "LANGUAGE_CODE", "STEREOTYPE")
 
 
 def _new_document() -> Any:
@@ -118,7 +115,7 @@ def _drop_exercise_tier(root: Any, name: str, notes: list[str]) -> None:
 
 
 def _fresh_ids(root: Any, prefix: str) -> Iterator[str]:
-    taken = {v for el in root.iter() if isinstance(el.tag, str) for a, v in el.attrib.items() if a in ID_ATTRS}
+    taken = taken_ids(root)
     n = 0
     while True:
         n += 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +45,41 @@ def to_eaf30(doc: EafDocument) -> tuple[Any, list[str]]:
     _upgrade_cvs(root, notes)
     _declare_languages(root, notes)
     _renumber_duplicate_ids(root, notes)
+    _whole_milliseconds(root, notes)
     _fix_date(root, notes)
     _reorder(root, notes)
     return root, notes
 
 
+def _whole_milliseconds(root: Any, notes: list[str]) -> None:
+    """EAF 3.0 stores times as whole milliseconds (TIME_VALUE unsignedInt, TIME_ORIGIN long)."""
+    n = 0
+    for el, attr in [(ts, "TIME_VALUE") for ts in root.iterfind("TIME_ORDER/TIME_SLOT")] + \
+                    [(m, "TIME_ORIGIN") for m in root.iterfind("HEADER/*") if m.get("TIME_ORIGIN")]:
+        v = el.get(attr)
+        if v and not v.lstrip("-").isdigit():  # the reader has already refused anything that is not a number
+            el.set(attr, str(int(round(float(v)))))
+            n += 1
+    if n:
+        notes.append(f"{n} times with fractions of a millisecond rounded to whole milliseconds")
+
+
+DATE_TIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
+
+
 def _fix_date(root: Any, notes: list[str]) -> None:
+    """DATE and AUTHOR are required by the schema; DATE must be an xs:dateTime."""
     date = root.get("DATE", "")
-    if len(date) == 10 and date[4] == "-" and date[7] == "-":  # a bare date; the schema wants xs:dateTime
+    if DATE_TIME.match(date + "T00:00:00"):  # a bare date
         root.set("DATE", date + "T00:00:00")
         notes.append("DATE completed to a date-time")
+    elif not DATE_TIME.match(date):
+        now = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+        root.set("DATE", now)
+        notes.append(f"DATE {date!r} is not a date-time; the time of this conversion is used" if date else
+                     "DATE was missing; the time of this conversion is used")
+    if root.get("AUTHOR") is None:
+        root.set("AUTHOR", "")
 
 
 def _reorder(root: Any, notes: list[str]) -> None:
@@ -115,11 +142,34 @@ def _upgrade_cvs(root: Any, notes: list[str]) -> None:
     notes.append(f"{len(old)} controlled vocabularies converted to the multilingual 3.0 form (language {lang})")
 
 
+# Attributes of type xsd:ID in EAF 3.0: they share one namespace, so an annotation id may not equal a slot id.
+ID_ATTRS = ("TIME_SLOT_ID", "ANNOTATION_ID", "LANG_ID", "EXT_REF_ID", "LEX_REF_ID", "LINK_SET_ID", "REF_LINK_ID",
+            "LANGUAGE_CODE", "STEREOTYPE")
+NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+
+
+def taken_ids(root: Any, skip: str = "") -> set[str]:
+    """Every xsd:ID value in the document (except those of attribute `skip`)."""
+    return {v for el in root.iter() if isinstance(el.tag, str) for a, v in el.attrib.items()
+            if a in ID_ATTRS and a != skip}
+
+
+def _needs_renumbering(ids: list[str], root: Any) -> str:
+    if len(set(ids)) != len(ids):
+        return f"{len(ids) - len(set(ids))} repeated annotation ids"
+    if set(ids) & taken_ids(root, skip="ANNOTATION_ID"):
+        return "annotation ids equal to other ids of the file"
+    if not all(NCNAME.match(i or "") for i in ids):
+        return "annotation ids that are not valid XML ids"
+    return ""
+
+
 def _renumber_duplicate_ids(root: Any, notes: list[str]) -> None:
-    anns = list(root.iterfind("TIER/ANNOTATION/*"))
-    ids = [a.get("ANNOTATION_ID") for a in anns]
-    if len(set(ids)) == len(ids):
+    ids = [a.get("ANNOTATION_ID") for a in root.iterfind("TIER/ANNOTATION/*")]
+    why = _needs_renumbering(ids, root)
+    if not why:
         return
+    other = taken_ids(root, skip="ANNOTATION_ID")
     per_tier: dict[str, dict[str, str]] = {}
     first: dict[str, str] = {}
     counter = 0
@@ -128,11 +178,22 @@ def _renumber_duplicate_ids(root: Any, notes: list[str]) -> None:
         table = per_tier.setdefault(name, {})
         for a in tier.iterfind("ANNOTATION/*"):
             counter += 1
-            new = f"a{counter}"
-            old = a.get("ANNOTATION_ID")
+            while f"a{counter}" in other:
+                counter += 1
+            new, old = f"a{counter}", a.get("ANNOTATION_ID")
             table.setdefault(old, new)
             first.setdefault(old, new)
             a.set("ANNOTATION_ID", new)
+    _follow_references(root, tiers, per_tier, first)
+    for prop in root.iterfind("HEADER/PROPERTY"):
+        if prop.get("NAME") == "lastUsedAnnotationId":
+            prop.text = str(counter)
+    notes.append(f"{why}: annotations renumbered a1…a{counter}")
+
+
+def _follow_references(root: Any, tiers: dict[str, Any], per_tier: dict[str, dict[str, str]],
+                       first: dict[str, str]) -> None:
+    """Point ANNOTATION_REF, PREVIOUS_ANNOTATION and referential links at the renumbered annotations."""
     for name, tier in tiers.items():
         parent = per_tier.get(tier.get("PARENT_REF") or "", {})
         own = per_tier[name]
@@ -148,10 +209,6 @@ def _renumber_duplicate_ids(root: Any, notes: list[str]) -> None:
                 link.set(attr, first[link.get(attr)])
         if link.get("REFS"):
             link.set("REFS", " ".join(first.get(r, r) for r in link.get("REFS").split()))
-    for prop in root.iterfind("HEADER/PROPERTY"):
-        if prop.get("NAME") == "lastUsedAnnotationId":
-            prop.text = str(counter)
-    notes.append(f"{len(ids) - len(set(ids))} repeated annotation ids renumbered a1…a{counter}")
 
 
 def serialize(root: Any) -> bytes:

@@ -48,8 +48,32 @@ def test_every_shared_file_round_trips_and_validates(path, tmp_path, schema):
     for tag in ("LINGUISTIC_TYPE", "CONTROLLED_VOCABULARY", "CONSTRAINT", "REF_LINK_SET", "EXTERNAL_REF",
                 "LEXICON_REF", "HEADER/PROPERTY"):
         assert len(root2.findall(tag)) == len(root.findall(tag)), tag
+    assert _resolved(again) == _resolved(doc)  # reference annotations still hang under the same parents
+    assert _vocabularies(again) == _vocabularies(doc)
+    assert _attrs(again, "LINGUISTIC_TYPE") == _attrs(doc, "LINGUISTIC_TYPE")
+    assert _attrs(again, "HEADER/MEDIA_DESCRIPTOR") == _attrs(doc, "HEADER/MEDIA_DESCRIPTOR")
+    assert _properties(again) == _properties(doc)
     ok, log = _valid(schema, out)
     assert ok, log
+
+
+def _resolved(doc):
+    return [(v.name, v.parent, v.annotations) for v in other_tiers(doc)]
+
+
+def _vocabularies(doc):
+    """CV id -> entry values, whatever the form (2.x CV_ENTRY text or 3.0 CV_ENTRY_ML/CVE_VALUE)."""
+    return {cv.get("CV_ID"): sorted(e.text or "" for e in cv.iter("CV_ENTRY", "CVE_VALUE"))
+            for cv in doc.root.iterfind("CONTROLLED_VOCABULARY")}
+
+
+def _attrs(doc, path):
+    return [dict(el.attrib) for el in doc.root.iterfind(path)]
+
+
+def _properties(doc):
+    return [(p.get("NAME"), p.text) for p in doc.root.iterfind("HEADER/PROPERTY")
+            if p.get("NAME") != "lastUsedAnnotationId"]
 
 
 @needs_corpus
