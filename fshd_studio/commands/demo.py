@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weakness", type=float, default=0.0, help="0..1: weaken one side's movement by this share")
     p.add_argument("--weak-side", choices=("left", "right"), default="left",
                    help="the subject's side (image right on the front camera is the subject's left)")
-    p.add_argument("--exercise-seconds", type=float, default=9.0)
+    p.add_argument("--exercise-seconds", type=float, default=11.0,
+                   help="length of each exercise (default 11 s: at least 256 frames on both cameras)")
     p.add_argument("--rest-seconds", type=float, default=2.0)
     p.add_argument("--size-scale", type=float, default=1.0, help="scale of both cameras' frame size")
     p.set_defaults(func=run)

@@ -98,9 +98,13 @@ def camera_frames(script: Script, cam: CameraSpec, view: View, report: ReportFn,
 
 
 def make_demo(out_dir: Path, *, seed: int = 0, weakness: float = 0.0, weak_side: str = "left",
-              exercise_s: float = 9.0, rest_s: float = 2.0, size_scale: float = 1.0,
+              exercise_s: float = 11.0, rest_s: float = 2.0, size_scale: float = 1.0,
               report: ReportFn = no_report, cancel: threading.Event | None = None) -> DemoResult:
-    """Write a demo session into out_dir (videos, .eaf, project, truth). Deterministic for a seed."""
+    """Write a demo session into out_dir (videos, .eaf, project, truth). Deterministic for a seed.
+
+    The default 11 s per exercise gives every segment at least 256 frames on both cameras (25 fps side camera:
+    275), the model's input of 8 snippets × 16 frames × every 2nd frame.
+    """
     out_dir = Path(out_dir).absolute()
     out_dir.mkdir(parents=True, exist_ok=True)
     protocol = load_protocol()

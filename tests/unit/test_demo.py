@@ -114,3 +114,16 @@ def test_cached_landmarks_match_a_fresh_face_mesh_run():
     h, w = face.image.shape[:2]
     fresh = np.array([[p.x * w, p.y * h] for p in res.multi_face_landmarks[0].landmark])
     assert np.abs(fresh - face.landmarks).max() < 3.0
+
+
+def test_default_timing_gives_every_exercise_the_models_input_on_both_cameras():
+    from fshd_studio.core.validation import MODEL_SOURCE_FRAMES
+    from fshd_studio.demo.generate import default_cameras, make_script
+    from fshd_studio.io.protocol_file import load_protocol
+    import inspect
+
+    defaults = inspect.signature(make_demo).parameters
+    script = make_script(load_protocol(), 0, defaults["exercise_s"].default, defaults["rest_s"].default)
+    for cam in default_cameras():
+        for span in script.spans.values():
+            assert span.duration_ms * cam.fps / 1000.0 >= MODEL_SOURCE_FRAMES
