@@ -1,7 +1,8 @@
 """Votes in an SQLite file beside the image set: one row per vote, appended, never updated.
 
-WAL mode and one short transaction per vote: several labellers on a shared folder never overwrite each other,
-and a vote acknowledged to the user is on disk even if the app dies right after. A labeller's latest vote in a
+WAL mode (the rollback journal on a network share, where WAL cannot work) and one short transaction per vote:
+several labellers on a shared folder never overwrite each other, and a vote acknowledged to the user is on disk
+even if the app dies right after. A labeller's latest vote in a
 round is the one that counts; older rows stay as the audit trail.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
+from fshd_studio.labelling.shares import on_network_share
 
 DB_NAME = "fshd-votes.sqlite"
 SCHEMA_VERSION = 1
@@ -66,10 +68,14 @@ class VoteStore:
         self.path = self.folder / DB_NAME
         try:
             self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            wanted = "delete" if on_network_share(self.folder) else "wal"  # WAL needs one machine: see shares
+            self.journal_mode = str(self._db.execute(f"PRAGMA journal_mode={wanted}").fetchone()[0]).lower()
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"vote file {self.path} cannot be opened or written ({exc}); check that the folder "
+                            "exists and that you may write in it") from exc
         except sqlite3.DatabaseError as exc:
             raise UserError(f"vote file {self.path} cannot be opened ({exc}); it may be damaged — "
                             "restore it from a backup or move it away to start a new one") from exc

@@ -1,6 +1,7 @@
 """Error analysis, export naming, image orientation and crowd-table input errors of the labelling tool."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -126,3 +127,29 @@ def test_cancelled_training_leaves_no_model_folder(external, tmp_path):
     with pytest.raises(Cancelled):
         train_classifier(tmp_path / "ds", tmp_path / "model", epochs=2, imgsz=32, device="cpu", cancel=cancel)
     assert [p.name for p in (tmp_path / "model").iterdir() if p.name != ".ultralytics"] == []
+
+
+def test_vote_file_journal_local_wal_network_share_rollback(tmp_path, monkeypatch):
+    from fshd_studio.labelling import shares, store as store_module
+
+    mounts = [("/", "ext4"), ("/mnt/clinic", "cifs"), ("/mnt/clinic/local", "ext4"), ("/home/a b", "nfs4")]
+    assert shares._mount_type(Path("/mnt/clinic/faces"), mounts) == "cifs"
+    assert shares._mount_type(Path("/mnt/clinic/local/x"), mounts) == "ext4"
+    assert shares._mount_type(Path("/mnt/clinical"), mounts) == "ext4"  # a prefix of a name is not a parent
+    assert shares._mount_type(Path("/home/a b/x"), mounts) == "nfs4"
+    (tmp_path / "local").mkdir()
+    with VoteStore(tmp_path / "local") as local:
+        assert local.journal_mode == "wal"
+    monkeypatch.setattr(store_module, "on_network_share", lambda folder: True)
+    (tmp_path / "share").mkdir()
+    with VoteStore(tmp_path / "share") as shared:
+        assert shared.journal_mode == "delete"
+        i = shared.add_image("x.png", 1, 1, None, 0)
+        shared.vote(Vote(i, "ana", Round.SORT, "happy"))
+    with VoteStore(tmp_path / "share") as again:
+        assert again.vote_count() == 1
+
+
+def test_vote_file_in_a_missing_folder_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="may write"):
+        VoteStore(tmp_path / "nowhere")
