@@ -30,7 +30,9 @@ def test_convert_writes_eaf30(external, tmp_path):
     assert json.loads(_run("elan", "info", str(out)).stdout)["version"] == "3.0"
 
 
-@pytest.mark.parametrize("content", ["<ANNOTATION_DOCUMENT><HEADER", "not xml at all"])
+@pytest.mark.parametrize("content", ["<ANNOTATION_DOCUMENT><HEADER", "not xml at all", "<html><body/></html>",
+                                     '<ANNOTATION_DOCUMENT><HEADER/><TIME_ORDER><TIME_SLOT TIME_SLOT_ID="ts1" '
+                                     'TIME_VALUE="soon"/></TIME_ORDER></ANNOTATION_DOCUMENT>'])
 def test_broken_input_one_error_line_and_no_output(tmp_path, content):
     bad = tmp_path / "broken.eaf"
     bad.write_text(content)
@@ -46,3 +48,12 @@ def test_broken_input_one_error_line_and_no_output(tmp_path, content):
 def test_missing_file(tmp_path):
     res = _run("elan", "info", str(tmp_path / "nope.eaf"))
     assert res.returncode == 2 and "does not exist" in res.stderr
+
+
+def test_unwritable_output_is_one_error_line(external, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    res = _run("elan", "convert", str(external / "elan" / "speach_test2.eaf"), str(blocker / "out.eaf"))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert res.stderr.startswith("error: cannot write") and len(res.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == [blocker]
