@@ -1,6 +1,9 @@
 """Preprocessing speed against raw decoding of the same file, and the share of frames with full detection.
 
-    .venv/bin/python benchmarks/preprocess.py [VIDEO ...]
+    .venv/bin/python benchmarks/preprocess.py [--hd] [VIDEO ...]
+
+--hd also measures a 1920×1080 H.264 copy of the first video (written to a temp folder, deleted after):
+the clinic's cameras record HD, where decoding costs more per frame than on the small test videos.
 
 For each video (default: the shared real face videos) it prints raw decode frames/s (every frame,
 sequential, RGB), preprocessing frames/s (the whole video as one exercise: tracking, alignment,
@@ -42,9 +45,34 @@ def preprocess_fps(path: Path) -> tuple[float, int, int, int]:
     return tb.frame_count / dt, res.detections, int(res.found.size), tb.frame_count
 
 
+def hd_copy(src: Path, dst: Path, frames: int = 300) -> Path:
+    import av
+    import cv2
+
+    from fshd_studio.io.video import open_video
+
+    reader = open_video(src)
+    with av.open(str(dst), "w") as out:
+        stream = out.add_stream("libx264", rate=round(reader.timebase.fps))
+        stream.width, stream.height, stream.pix_fmt = 1920, 1080, "yuv420p"
+        for _, rgb in reader.iter_frames(0, min(frames, reader.timebase.frame_count), 1):
+            big = cv2.resize(rgb, (1920, 1080), interpolation=cv2.INTER_LINEAR)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(big, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return dst
+
+
 def main(argv: list[str]) -> int:
-    videos = [Path(a) for a in argv] or [p for p in DEFAULT if p.is_file()]
+    import tempfile
+
+    hd = "--hd" in argv
+    videos = [Path(a) for a in argv if a != "--hd"] or [p for p in DEFAULT if p.is_file()]
     preprocess_fps(videos[0])  # warm up: model loading is not per-frame cost
+    tmp = tempfile.TemporaryDirectory()
+    if hd:
+        videos.append(hd_copy(videos[0], Path(tmp.name) / f"{videos[0].stem}_1080p.mp4"))
     for path in videos:
         raw = decode_fps(path)
         pre, detections, tracked, frames = preprocess_fps(path)

@@ -73,8 +73,11 @@ def as_matrices(sim: np.ndarray) -> np.ndarray:
 
 def invert_matrix(m: np.ndarray) -> np.ndarray:
     """Inverse of one 2×3 affine matrix (aligned px → source px)."""
-    full = np.vstack([np.asarray(m, np.float64), [0.0, 0.0, 1.0]])
-    return np.linalg.inv(full)[:2].astype(np.float32)
+    m = np.asarray(m, np.float64)
+    a, b, c, d = m[0, 0], m[0, 1], m[1, 0], m[1, 1]
+    det = a * d - b * c
+    lin = np.array([[d, -b], [-c, a]]) / det  # closed form: np.linalg.inv is slow under BLAS threading
+    return np.hstack([lin, -(lin @ m[:, 2])[:, None]]).astype(np.float32)
 
 
 def apply_matrix(m: np.ndarray, pts: np.ndarray) -> np.ndarray:

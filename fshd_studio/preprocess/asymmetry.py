@@ -29,6 +29,8 @@ NOSE_WING = ((48, 64, 98), (278, 294, 327))
 INNER_CORNER = (133, 362)
 MOUTH_CORNER = (61, 291)
 CHEEK = ((50, 101, 205, 187, 93, 132), (280, 330, 425, 411, 323, 361))
+MEASURED_IDS = sorted({*RIGHT_EYE_CORNERS, *LEFT_EYE_CORNERS, *BROW[0], *BROW[1], *LIDS[0], *LIDS[1],
+                       *NOSE_WING[0], *NOSE_WING[1], *INNER_CORNER, *MOUTH_CORNER, *CHEEK[0], *CHEEK[1]})
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def side_excursions(landmarks: np.ndarray, times_ms: np.ndarray, measure: str, r
     """(T, 2) [right, left] excursion from the rest position at the start of the exercise (IOD)."""
     f = face_frame(np.asarray(landmarks, np.float64))
     fn = MEASURE_FNS[measure]
-    found = np.all(np.isfinite(f[:, :, 0]), axis=1)
+    found = np.all(np.isfinite(f[:, MEASURED_IDS, 0]), axis=1)
     rest = found & (times_ms - times_ms[0] <= rest_s * 1000.0)
     if np.count_nonzero(rest) < 3:
         rest = found & (np.cumsum(found) <= 3)
@@ -118,7 +120,7 @@ def measure_asymmetry(landmarks: np.ndarray, times_ms: np.ndarray, measure: str,
     """The exercise's asymmetry, or None when its measure is "none" or no face was found."""
     if measure not in MEASURE_FNS or landmarks.size == 0:
         return None
-    if not np.any(np.all(np.isfinite(landmarks[:, :, 0]), axis=1)):
+    if not np.any(np.all(np.isfinite(landmarks[:, MEASURED_IDS, 0]), axis=1)):
         return None
     exc = side_excursions(landmarks, np.asarray(times_ms, np.float64), measure, rest_s)
     peaks = [float(np.nanpercentile(np.abs(exc[:, s]), 95)) for s in (0, 1)]

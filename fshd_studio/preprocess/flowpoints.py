@@ -1,10 +1,10 @@
-"""Landmarks carried by dense optical flow from the exercise's rest frame (for the asymmetry measures).
+"""Landmarks carried by optical flow from the exercise's rest frame (for the asymmetry measures).
 
 The face mesh re-estimates the face shape on every frame and its shape prior flattens small one-sided
 movements; the pixels do not. So for the measures, the mesh landmarks of the first frame with a face (the
-rest position at the start of the exercise) are carried to each later tracked frame by Farnebäck optical
-flow, computed on a fixed face-aligned crop (the rest frame's alignment), where the face is ~56 px between
-the eyes. Head movement is removed later by the per-frame face frame (asymmetry.face_frame).
+rest position at the start of the exercise) are carried to each later tracked frame by pyramidal
+Lucas-Kanade optical flow (from the rest frame, so no drift), computed on a fixed face-aligned crop (the
+rest frame's alignment, ~56 px between the eyes). Only the landmarks the measures use are carried. Head movement is removed later by the per-frame face frame (asymmetry.face_frame).
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from fshd_studio.preprocess import alignment as al
+from fshd_studio.preprocess.asymmetry import MEASURED_IDS
 
 CROP = 224
+WINDOW = 21  # Lucas-Kanade window (crop pixels, ~0.4 inter-ocular distances)
 
 
 class FlowPoints:
@@ -32,7 +34,7 @@ class FlowPoints:
                               borderMode=cv2.BORDER_REPLICATE)
 
     def feed(self, rgb: np.ndarray, landmarks: np.ndarray, sim: np.ndarray) -> np.ndarray:
-        """(468, 2) points in crop pixels; NaN until the first frame with a face."""
+        """(468, 2) points in crop pixels (only MEASURED_IDS filled after the rest frame); NaN before a face."""
         import cv2
 
         if self._ref is None:
@@ -42,10 +44,12 @@ class FlowPoints:
             self._ref = self._gray(rgb)
             self._pts = al.apply_matrix(self._mat, landmarks.astype(np.float64)).astype(np.float32)
             return self._pts.copy()
+        full = np.full((len(landmarks), 2), np.nan, np.float32)
         cur = self._gray(rgb)
-        flow = cv2.calcOpticalFlowFarneback(self._ref, cur, None, 0.5, 3, 11, 3, 5, 1.1, 0)
-        flow = cv2.blur(flow, (5, 5))
-        px = self._pts[:, 0].reshape(1, -1)
-        py = self._pts[:, 1].reshape(1, -1)
-        moved = cv2.remap(flow, px, py, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 2)
-        return self._pts + moved
+        pts, status, _ = cv2.calcOpticalFlowPyrLK(
+            self._ref, cur, self._pts[MEASURED_IDS].reshape(-1, 1, 2), None, winSize=(WINDOW, WINDOW), maxLevel=3,
+            criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.01))
+        out = pts.reshape(-1, 2).astype(np.float32)
+        out[status.reshape(-1) == 0] = np.nan
+        full[MEASURED_IDS] = out
+        return full

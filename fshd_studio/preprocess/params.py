@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-PARAM_VERSION = 2  # bump whenever a change here or in the algorithms changes the output
+PARAM_VERSION = 3  # bump whenever a change here or in the algorithms changes the output
 SCHEMA_VERSION = 1  # the on-disk format (see fshd_studio/preprocess/store.py)
 
 # Subject-side landmark ids of the MediaPipe face mesh (468 points). "right" = the patient's right,
@@ -42,7 +42,7 @@ class PreprocessParams:
     snippets: int = 8
     snippet_frames: int = 16
     frame_stride: int = 2
-    landmark_step: int = 3  # landmarks on every 3rd grid step (10 per second); alignment is interpolated
+    landmark_step: int = 4  # landmarks on every 4th grid step (7.5 per second); alignment is interpolated
     track_max_side: int = 640  # frames are downscaled to this longest side before the face mesh
     smooth_sigma_s: float = 0.12  # temporal Gaussian smoothing of the alignment (seconds)
     max_gap_s: float = 1.0  # a run of face-less frames longer than this makes the exercise unusable

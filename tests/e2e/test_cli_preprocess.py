@@ -65,3 +65,16 @@ def test_missing_video_is_reported_per_exercise(tmp_path):
     summary = json.loads(res.stdout)
     assert len(summary["unusable"]) == 2 and "missing" in summary["unusable"][0]["reason"]
     assert json.loads((out / "09_front" / "meta.json").read_text())["usable"] is False
+
+
+@pytest.mark.slow
+def test_suggest_boundaries_command_writes_segments(demo_project, tmp_path):
+    out = tmp_path / "suggested.json"
+    res = _cli("preprocess", str(demo_project.project), "--suggest-boundaries", "--json", str(out))
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert any(json.loads(x)["stage"] == "motion" for x in res.stderr.splitlines() if x.startswith("{"))
+    doc = json.loads(out.read_text())
+    assert [s["exercise_id"] for s in doc["segments"]] == list(range(1, 16))
+    assert all(s["status"] == "suggested" and s["end_ms"] > s["start_ms"] for s in doc["segments"])
+    bad = _cli("preprocess", str(demo_project.project), "--suggest-boundaries", "--camera", "nope")
+    assert bad.returncode == 2 and bad.stderr.startswith("error:")
