@@ -26,7 +26,8 @@ class Status(str, Enum):
     TIE = "tie"  # exactly half yes: no absolute majority, listed for review
     PENDING = "pending"  # proposed, no re-check vote yet
     UNUSABLE = "unusable"
-    NO_PROPOSAL = "no_proposal"  # the first sort is a tie or missing
+    NO_PROPOSAL = "no_proposal"  # the first sort is a tie: listed for review
+    UNSORTED = "unsorted"  # nobody has sorted it yet: not a disagreement, not listed for review
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def aggregate(image_ids: list[int], sort_votes: list[Vote], check_votes: list[Vo
         yes = sum(1 for x in votes.values() if x == "yes")
         no = sum(1 for x in votes.values() if x == "no")
         if p is None:
-            status = Status.NO_PROPOSAL
+            status = Status.NO_PROPOSAL if image_id in proposed else Status.UNSORTED
         elif p == UNUSABLE:
             status = Status.UNUSABLE
         else:

@@ -30,7 +30,7 @@ def test_import_then_aggregate_and_export_of_an_unvoted_folder(external, tmp_pat
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["images"] == 1
     res = _run("votes", "aggregate", "--db", folder)
-    assert res.returncode == 0 and json.loads(res.stdout)["status"] == {"no_proposal": 1}
+    assert res.returncode == 0 and json.loads(res.stdout)["status"] == {"unsorted": 1}
     res = _run("votes", "export", folder, "--out", tmp_path / "ds")
     assert res.returncode == 2 and res.stderr.startswith("error:") and "nothing to export" in res.stderr
     assert not (tmp_path / "ds").exists()

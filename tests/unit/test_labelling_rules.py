@@ -47,7 +47,8 @@ def test_aggregate_end_to_end_on_a_small_group():
     assert strict.outcomes[2].status == Status.NO_PROPOSAL
     assert strict.outcomes[3].status == Status.UNUSABLE
     assert strict.outcomes[4].status == Status.TIE and strict.outcomes[4].absent == 2
-    assert strict.outcomes[5].status == Status.NO_PROPOSAL
+    assert strict.outcomes[5].status == Status.UNSORTED  # no sort vote at all: not listed for review
+    assert sorted(o.image_id for o in strict.to_review()) == [2, 4]
     assert strict.kept() == {1: "happy"}
     lenient = aggregate([1, 2, 3, 4, 5], sort, check, group, Absent.IGNORE)
     assert lenient.kept() == {1: "happy", 4: "neutral"}

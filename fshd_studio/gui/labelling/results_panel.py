@@ -79,10 +79,10 @@ class ResultsPanel(QWidget):
         self.summary.setHtml(
             f"<b>Group:</b> {', '.join(agg.group) or '—'} &nbsp; <b>absent votes</b> {agg.absent_policy.value}<br>"
             f"<b>Status:</b> {', '.join(f'{k} {v}' for k, v in sorted(status.items()))}<br>"
-            f"<b>Kept per class</b><table>{rows}</table>"
-            f"<b>Fleiss' κ</b> first sort {fmt(agg.kappa_sort)}, re-check {fmt(agg.kappa_check)}<br>"
+            f"<b>Kept per class</b><table>{rows or '<tr><td>none yet</td></tr>'}</table>"
+            f"<p><b>Fleiss' κ</b> first sort {fmt(agg.kappa_sort)}, re-check {fmt(agg.kappa_check)}<br>"
             + "".join(f"&nbsp;κ {c}: {k:.3f}<br>" for c, k in agg.kappa_sort_per_class.items())
-            + f"<b>Agreement with the majority</b><table>{agree}</table>"
+            + f"</p><b>Agreement with the majority</b><table>{agree or '<tr><td>no re-check yet</td></tr>'}</table>"
             f"<b>To review</b><ul>{review or '<li>nothing</li>'}</ul>")
 
     def _anchor_clicked(self, url: QUrl) -> None:
