@@ -150,5 +150,8 @@ def read_eaf(path: Path) -> EafDocument:
 
 def _check_references(doc: EafDocument) -> None:
     doc.media()  # refuses a TIME_ORIGIN that is not a number
+    units = doc.root.find("HEADER").get("TIME_UNITS", "milliseconds")
+    if units != "milliseconds":
+        doc.warnings.append(f"TIME_UNITS is {units!r}; times are read as milliseconds, as ELAN does")
     check_tiers(doc.root, doc.path)
     doc.warnings.extend(check_annotations(doc.tiers(), doc._slot_map(), doc.path))

@@ -45,6 +45,7 @@ def to_eaf30(doc: EafDocument) -> tuple[Any, list[str]]:
     _upgrade_cvs(root, notes)
     _declare_languages(root, notes)
     _renumber_duplicate_ids(root, notes)
+    _drop_dangling_previous(root, notes)
     _whole_milliseconds(root, notes)
     _fix_date(root, notes)
     _reorder(root, notes)
@@ -209,6 +210,18 @@ def _follow_references(root: Any, tiers: dict[str, Any], per_tier: dict[str, dic
                 link.set(attr, first[link.get(attr)])
         if link.get("REFS"):
             link.set("REFS", " ".join(first.get(r, r) for r in link.get("REFS").split()))
+
+
+def _drop_dangling_previous(root: Any, notes: list[str]) -> None:
+    """PREVIOUS_ANNOTATION must name a reference annotation (schema keyref); a broken one orders nothing."""
+    refs = {a.get("ANNOTATION_ID") for a in root.iterfind("TIER/ANNOTATION/REF_ANNOTATION")}
+    n = 0
+    for a in root.iterfind("TIER/ANNOTATION/REF_ANNOTATION"):
+        if a.get("PREVIOUS_ANNOTATION") is not None and a.get("PREVIOUS_ANNOTATION") not in refs:
+            del a.attrib["PREVIOUS_ANNOTATION"]
+            n += 1
+    if n:
+        notes.append(f"{n} PREVIOUS_ANNOTATION links to annotations that do not exist removed")
 
 
 def serialize(root: Any) -> bytes:

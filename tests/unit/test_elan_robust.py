@@ -103,12 +103,14 @@ def test_fractional_times_and_clashing_ids_are_made_valid(tmp_path, schema):
     media = '<MEDIA_DESCRIPTOR MEDIA_URL="file:///v.mp4" MIME_TYPE="video/mp4" TIME_ORIGIN="12.6"/>'
     tiers = (f'<TIER TIER_ID="main" LINGUISTIC_TYPE_REF="lt">{_align(aid="ts2")}{_align(aid="7", value="z")}</TIER>'
              f'<TIER TIER_ID="d" LINGUISTIC_TYPE_REF="sym" PARENT_REF="main">{_ref(ref="7")}</TIER>')
+    tiers = tiers.replace('ANNOTATION_REF="7"', 'ANNOTATION_REF="7" PREVIOUS_ANNOTATION="gone"')
     src.write_text(_doc(tiers, media=media, t1="999.6"))
     doc = read_eaf(src)
     out = tmp_path / "out.eaf"
     notes = write_eaf(doc, out)
     assert schema.validate(_parse(out)), schema.error_log
     assert any("rounded" in n for n in notes) and any("renumbered" in n for n in notes)
+    assert any("PREVIOUS_ANNOTATION" in n for n in notes)
     again = read_eaf(out)
     assert again.media()[0].time_origin_ms == 13.0
     main = again.tier("main").annotations
