@@ -50,6 +50,39 @@ def parse_origin(value: str | None, url: str, path: Path | None) -> float:
     return _number(value, f"the TIME_ORIGIN of media {url or '(no url)'}", path)
 
 
+# An annotation wrapper with other than one annotation, or an annotation without exactly one value.
+MALFORMED = ("(TIER/*[not(self::ANNOTATION)] | TIER/ANNOTATION[count(*) != 1]"
+             " | TIER/ANNOTATION/*[not(self::ALIGNABLE_ANNOTATION or self::REF_ANNOTATION)"
+             " or count(*) != 1 or not(ANNOTATION_VALUE)])[1]")
+
+
+def check_structure(root: Any, path: Path | None) -> None:
+    """One HEADER and TIME_ORDER; well-formed annotations; unique type, vocabulary and entry ids."""
+    for tag in ("HEADER", "TIME_ORDER"):
+        if len(root.findall(tag)) != 1:
+            raise ElanError(f"ELAN file {path} has {len(root.findall(tag))} {tag} elements, not one; {RESAVE}")
+    bad = root.xpath(MALFORMED)
+    if bad:
+        el = bad[0]
+        tier = next(a for a in el.iterancestors("TIER"))
+        raise ElanError(f"ELAN file {path}: tier {tier.get('TIER_ID')!r} has a malformed annotation "
+                        f"(<{el.tag}> on line {el.sourceline}); {RESAVE}")
+    for what, xpath, attr in (("linguistic types", "LINGUISTIC_TYPE", "LINGUISTIC_TYPE_ID"),
+                              ("controlled vocabularies", "CONTROLLED_VOCABULARY", "CV_ID")):
+        _unique(root.iterfind(xpath), attr, f"two {what} named", path)
+    for cv in root.iterfind("CONTROLLED_VOCABULARY"):
+        _unique(cv.iterfind("CV_ENTRY_ML"), "CVE_ID", f"vocabulary {cv.get('CV_ID')!r} has two entries with id", path)
+
+
+def _unique(elements: Any, attr: str, what: str, path: Path | None) -> None:
+    seen: set[str | None] = set()
+    for el in elements:
+        key = el.get(attr)
+        if key in seen:
+            raise ElanError(f"ELAN file {path} has {what} {key!r}; {RESAVE}")
+        seen.add(key)
+
+
 def check_tiers(root: Any, path: Path | None) -> None:
     """Tier names present and unique, linguistic types declared, parents present and acyclic."""
     parents: dict[str, str | None] = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from fshd_studio.core.errors import ElanError
-from fshd_studio.io.elan_check import check_annotations, check_tiers, parse_origin, parse_slots
+from fshd_studio.io.elan_check import check_annotations, check_structure, check_tiers, parse_origin, parse_slots
 
 
 class Annotation(NamedTuple):  # a NamedTuple: built 10^4 times per file, cheaper than a frozen dataclass
@@ -153,5 +153,6 @@ def _check_references(doc: EafDocument) -> None:
     units = doc.root.find("HEADER").get("TIME_UNITS", "milliseconds")
     if units != "milliseconds":
         doc.warnings.append(f"TIME_UNITS is {units!r}; times are read as milliseconds, as ELAN does")
+    check_structure(doc.root, doc.path)
     check_tiers(doc.root, doc.path)
     doc.warnings.extend(check_annotations(doc.tiers(), doc._slot_map(), doc.path))

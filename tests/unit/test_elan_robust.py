@@ -51,6 +51,14 @@ DAMAGED = {
                      "time slot 'ts7', which does not exist"),
     "two tiers one name": (_doc(GOOD_TIER + GOOD_TIER.replace('"a1"', '"a2"')), "two tiers named 'main'"),
     "utf-16 garbage": ("\ufeff\x00\x01binary\x02", "not well-formed"),
+    "annotation without value": (_doc(GOOD_TIER.replace("<ANNOTATION_VALUE>x</ANNOTATION_VALUE>", "")),
+                                 "malformed annotation (<ALIGNABLE_ANNOTATION> on line 1)"),
+    "two annotations in one": (_doc(GOOD_TIER.replace("</ANNOTATION>", _align("a2")[len("<ANNOTATION>"):])),
+                               "tier 'main' has a malformed annotation"),
+    "two types one name": (_doc(GOOD_TIER).replace("</ANNOTATION_DOCUMENT>", TYPES.split("<LINGUISTIC_TYPE L")[0]
+                           + '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt"/></ANNOTATION_DOCUMENT>'),
+                           "two linguistic types named 'lt'"),
+    "two headers": (_doc(GOOD_TIER).replace("</HEADER>", '</HEADER><HEADER/>'), "2 HEADER elements"),
 }
 
 
