@@ -28,7 +28,9 @@ LIDS = ((159, 145), (386, 374))  # upper, lower
 NOSE_WING = ((48, 64, 98), (278, 294, 327))
 INNER_CORNER = (133, 362)
 MOUTH_CORNER = (61, 291)
-CHEEK = ((50, 101, 205, 187, 93, 132), (280, 330, 425, 411, 323, 361))
+CHEEK = ((50, 101, 118, 117, 123, 187, 205, 36, 142, 207), (280, 330, 347, 346, 352, 411, 425, 266, 371, 427))
+# Eyelids change appearance as they close, so optical flow loses them; the mesh's eyelid points are reliable.
+MESH_MEASURES = frozenset({"eyelid_aperture"})
 MEASURED_IDS = sorted({*RIGHT_EYE_CORNERS, *LEFT_EYE_CORNERS, *BROW[0], *BROW[1], *LIDS[0], *LIDS[1],
                        *NOSE_WING[0], *NOSE_WING[1], *INNER_CORNER, *MOUTH_CORNER, *CHEEK[0], *CHEEK[1]})
 
@@ -89,7 +91,7 @@ def _lip_protrusion(f: np.ndarray, side: int) -> np.ndarray:
 
 
 def _cheek(f: np.ndarray, side: int) -> np.ndarray:
-    return np.abs(f[:, list(CHEEK[side]), 0]).mean(1)  # cheeks move outwards
+    return np.abs(f[:, list(CHEEK[side]), 0]).mean(1)  # the cheek surface moves outwards
 
 
 MEASURE_FNS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {

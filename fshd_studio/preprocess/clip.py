@@ -17,7 +17,7 @@ import numpy as np
 from fshd_studio.core.progress import check_cancel
 from fshd_studio.core.timebase import Timebase
 from fshd_studio.preprocess import alignment as al
-from fshd_studio.preprocess.asymmetry import Asymmetry, measure_asymmetry
+from fshd_studio.preprocess.asymmetry import MESH_MEASURES, Asymmetry, measure_asymmetry
 from fshd_studio.preprocess.params import PreprocessParams
 from fshd_studio.preprocess.sampling import ClipFrames, clip_frames, full_grid_steps, snippet_frame_indices
 from fshd_studio.preprocess.flowpoints import FlowPoints
@@ -188,7 +188,8 @@ def finish_clip(tb: Timebase, pass_one: dict[str, Any], params: PreprocessParams
                                             borderMode=cv2.BORDER_CONSTANT)
     carried = np.stack([pass_one["flow_points"].get(int(t), missing) for t in tracked]).astype(np.float32)
     carried[~found] = np.nan
-    asym = measure_asymmetry(carried, times, measure, params.rest_s) if found.any() else None
+    source = lms if measure in MESH_MEASURES else carried
+    asym = measure_asymmetry(source, times, measure, params.rest_s) if found.any() else None
     return ClipResult(clip=clip, snippet_frames=snip, snippets=snippets, landmark_frames=tracked.astype(np.int64),
                       landmark_times_ms=times, landmarks=lms, found=found, transforms=transforms,
                       detections=int(pass_one["detections"]), usable=usable, reason=reason,
