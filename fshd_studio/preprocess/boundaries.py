@@ -3,8 +3,9 @@
 Landmarks are tracked at about 10 frames/s and put in the face frame (head movement removed, unit = IOD).
 The neutral face is the median shape of the calmest frames; a frame's expression activity is the mean
 displacement from it of the 10 % most displaced landmarks (so a small eyelid movement counts as much as an
-open mouth). Runs of activity above a threshold are the moving exercises; they are merged or split until
-their number matches the protocol's moving exercises, then given to the exercises in protocol order.
+open mouth). Runs of activity above the most sensitive threshold that gives a stable count are the moving
+exercises; missing ones (too faint to see) are placed in unusually long quiet gaps, extra ones merged, until
+their number matches the protocol's moving exercises; they go to the exercises in protocol order.
 An exercise that moves nothing (e.g. "Rest") is placed in the quiet gap where the order puts it.
 Every segment comes back with status SUGGESTED for the annotator to confirm or correct.
 """

@@ -4,7 +4,9 @@ The face mesh re-estimates the face shape on every frame and its shape prior fla
 movements; the pixels do not. So for the measures, the mesh landmarks of the first frame with a face (the
 rest position at the start of the exercise) are carried to each later tracked frame by pyramidal
 Lucas-Kanade optical flow (from the rest frame, so no drift), computed on a fixed face-aligned crop (the
-rest frame's alignment, ~56 px between the eyes). Only the landmarks the measures use are carried. Head movement is removed later by the per-frame face frame (asymmetry.face_frame).
+rest frame's alignment, ~56 px between the eyes). Only the landmarks the measures use are carried.
+Head movement is removed later by the per-frame face frame (asymmetry.face_frame). Eyelids are the
+exception (asymmetry.MESH_MEASURES): a closing lid changes appearance, so they keep the mesh points.
 """
 
 from __future__ import annotations
