@@ -21,31 +21,37 @@ def level(rgb):
     return int(round(float(rgb.mean()) / 8))
 
 
-def test_rotation_metadata_is_applied(tmp_path):
+# where the white band on the left of the coded picture ends up after turning counter-clockwise
+BAND_AFTER = {90: "bottom", 180: "right", 270: "top", -90: "top"}
+
+
+@pytest.mark.parametrize("angle", sorted(BAND_AFTER))
+def test_rotation_metadata_is_applied(tmp_path, angle):
     av = pytest.importorskip("av")
     path = tmp_path / "rot.mp4"
     with av.open(str(path), "w") as out:
         st = out.add_stream("libx264", rate=10)
         st.width, st.height, st.pix_fmt = 64, 32, "yuv420p"
-        st.set_display_rotation(90)  # display matrix side data, as phones write it
+        st.set_display_rotation(angle)  # display matrix side data, as phones write it
         for k in range(3):
             img = np.zeros((32, 64, 3), np.uint8)
-            img[:, :16] = 255  # white band on the left of the coded picture
+            img[:, :16] = 255
             for pkt in st.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
                 out.mux(pkt)
         for pkt in st.encode():
             out.mux(pkt)
     info = probe(path)
-    assert info.rotation == 90  # counter-clockwise, as the display matrix says
+    assert info.rotation == angle % 360  # counter-clockwise, as the display matrix says
     with open_video(path) as r:
-        f = r.frame(0)
-        assert [i for i, _ in r.iter_frames()] == [0, 1, 2]
-        assert all(g.shape == f.shape for _, g in r.iter_frames())
-    assert f.shape[:2] == (info.height, info.width) == (64, 32)
+        f = r.frame(2)
+        seq = list(r.iter_frames())
+    assert [i for i, _ in seq] == [0, 1, 2] and np.array_equal(seq[2][1], f)
+    size = (32, 64) if angle % 180 == 0 else (64, 32)
+    assert f.shape[:2] == (info.height, info.width) == size
     assert f.flags.c_contiguous
-    # turned 90° counter-clockwise, the coded picture's white left edge is now the bottom
-    rows = f.mean(axis=(1, 2))
-    assert rows[-16:].mean() > 200 and rows[:16].mean() < 60
+    edge = {"bottom": f[-16:], "top": f[:16], "right": f[:, -16:], "left": f[:, :16]}
+    bright = max(edge, key=lambda k: edge[k].mean())
+    assert bright == BAND_AFTER[angle] and edge[bright].mean() > 200
 
 
 def test_a_rewritten_file_is_indexed_again(tmp_path):
