@@ -23,7 +23,8 @@ from typing import Any, Iterator
 import numpy as np
 
 from fshd_studio.core.timebase import Timebase
-from fshd_studio.io.video_index import PtsIndex, cached_index, clear_cache, open_container, video_error
+from fshd_studio.io.video_index import (PtsIndex, cached_index, clear_cache, decode_packets, open_container,
+                                        video_error)
 
 CACHE_BYTES = 96 << 20  # decoded frames kept per reader (RGB size): 15 at 1080p, 32 at 640x360
 NEIGHBOURS = 2  # frames before a random-access target kept, so stepping back from it is instant
@@ -155,16 +156,9 @@ class VideoReader:
 
     def _decoded_frames(self) -> Iterator[Any]:
         """Frames after the last seek; reads `_skip_below` as each packet goes to the decoder."""
-        cc = self._stream.codec_context
-        skipping = False
-        for packet in self._container.demux(self._stream):
-            skip = packet.pts is not None and packet.pts < self._skip_below
-            if skip != skipping:
-                cc.skip_frame = "NONREF" if skip else "DEFAULT"
-                skipping = skip
-            yield from packet.decode()
-        if skipping:
-            cc.skip_frame = "DEFAULT"
+        def skip(packet: Any) -> bool:
+            return packet.pts is not None and packet.pts < self._skip_below
+        return decode_packets(self._container, self._stream, skip, self.path)
 
     def _decode_until(self, index: int, keep: int) -> np.ndarray | None:
         """Decode forward to frame `index`, keeping frames keep…index; None when the decoder went past it."""
@@ -239,15 +233,14 @@ class VideoReader:
             container.close()
 
     def _sequential(self, container: Any, stream: Any, wanted: np.ndarray) -> Iterator[Any]:
-        cc = stream.codec_context
-        skipping = False
-        for packet in container.demux(stream):
-            i = int(np.searchsorted(self._idx.pts, packet.pts)) if packet.pts is not None else -1
-            skip = 0 <= i < wanted.size and self._idx.pts[i] == packet.pts and not wanted[i]
-            if skip != skipping:
-                cc.skip_frame = "NONREF" if skip else "DEFAULT"
-                skipping = skip
-            yield from packet.decode()
+        pts = self._idx.pts
+
+        def skip(packet: Any) -> bool:
+            if packet.pts is None:
+                return False
+            i = int(np.searchsorted(pts, packet.pts))
+            return i < pts.size and pts[i] == packet.pts and not wanted[i]
+        return decode_packets(container, stream, skip, self.path)
 
 
 def open_video(path: Path) -> VideoReader:

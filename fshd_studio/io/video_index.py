@@ -1,4 +1,5 @@
-"""The presentation timestamps of every frame of a video, from demuxing packets only (no decoding).
+"""The presentation timestamps of every frame of a video, from demuxing packets only (no decoding),
+and the decode loop the reader shares (non-reference skipping, damaged packets passed over).
 
 Cached in memory per (path, size, mtime): the GUI's timebase loader, its frame loaders and preprocessing
 open the same files, and a rewritten file is indexed again. One lock per file, so two threads asking for
@@ -7,21 +8,24 @@ the same index build it once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from fshd_studio.core.errors import VideoError
 from fshd_studio.core.timebase import Timebase
 
+MAX_DAMAGED_RUN = 25  # damaged packets in a row before decoding gives up on the file
 _CACHE_FILES = 64  # an index is ~9 bytes per frame: 64 long recordings are a few MB
 _cache: OrderedDict[tuple[str, int, int], PtsIndex] = OrderedDict()
 _cache_lock = threading.Lock()
 _build_locks: dict[tuple[str, int, int], threading.Lock] = {}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -160,8 +164,37 @@ def _first_frame_rotation(container: Any, stream: Any, path: Path) -> int:
 
     try:
         container.seek(0, stream=stream)
-        frame = next(container.decode(stream))
+        frame = next(decode_packets(container, stream, lambda packet: False, path))
     except (av.error.FFmpegError, StopIteration) as exc:
         raise video_error(path, f"its first frame does not decode ({exc or 'no picture'})") from exc
     rot = int(round(getattr(frame, "rotation", 0) or 0)) % 360
     return rot if rot in (0, 90, 180, 270) else 0
+
+
+def decode_packets(container: Any, stream: Any, skip: Callable[[Any], bool], path: Path) -> Iterator[Any]:
+    """Decoded frames of `stream`. Packets where skip(packet) holds are decoded only if other frames
+    reference them. A damaged packet is passed over, as players do (its frame is missing or concealed);
+    MAX_DAMAGED_RUN of them in a row end with VideoError."""
+    import av
+
+    cc = stream.codec_context
+    cc.skip_frame = "DEFAULT"  # whatever an abandoned generator on this decoder left
+    skipping, damaged = False, 0
+    try:
+        for packet in container.demux(stream):
+            if skip(packet) != skipping:
+                skipping = not skipping
+                cc.skip_frame = "NONREF" if skipping else "DEFAULT"
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError as exc:
+                damaged += 1
+                log.warning("%s: damaged packet at pts %s skipped (%s)", path.name, packet.pts, exc)
+                if damaged >= MAX_DAMAGED_RUN:
+                    raise video_error(path, f"{damaged} damaged frames in a row") from exc
+                continue
+            damaged = 0
+            yield from frames
+    finally:
+        if skipping and cc.is_open:
+            cc.skip_frame = "DEFAULT"

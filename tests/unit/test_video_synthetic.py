@@ -114,3 +114,35 @@ def test_audio_only_file_is_refused(tmp_path):
             out.mux(pkt)
     with pytest.raises(VideoError, match="voice.m4a.*no video stream"):
         probe(path)
+
+
+def damage_packets(path, which):
+    """Overwrite the NAL length prefix of the chosen packets (by decode order) with garbage."""
+    import av
+
+    with av.open(str(path)) as c:
+        spots = [(p.pos, p.pts) for p in c.demux(c.streams.video[0]) if p.size]
+    data = bytearray(path.read_bytes())
+    for k in which(len(spots)):
+        pos = spots[k][0]
+        data[pos:pos + 4] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_frame_is_passed_over_not_fatal(tmp_path):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(40), fps=10)
+    damage_packets(path, lambda n: [n // 2])
+    with open_video(path) as r:
+        got = dict(r.iter_frames())
+        assert len(got) >= 35  # its frame is concealed or missing, the rest decodes
+        assert level(got[0]) == 0 and level(r.frame(0)) == 0
+
+
+def test_a_file_of_damaged_frames_fails_clearly(tmp_path):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(60), fps=10)
+    damage_packets(path, lambda n: range(1, n))
+    with pytest.raises(VideoError, match=r"cam\.mp4.*damaged"):
+        with open_video(path) as r:
+            list(r.iter_frames())
