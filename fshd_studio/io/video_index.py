@@ -38,6 +38,10 @@ class PtsIndex:
     coded_height: int
     rotation: int  # degrees counter-clockwise to turn the decoded picture for display
 
+    def __post_init__(self) -> None:
+        for arr in (self.pts, self.keyframe):
+            arr.flags.writeable = False  # shared by every reader of the file, across threads
+
     @property
     def frame_count(self) -> int:
         return int(self.pts.size)

@@ -146,3 +146,12 @@ def test_a_file_of_damaged_frames_fails_clearly(tmp_path):
     with pytest.raises(VideoError, match=r"cam\.mp4.*damaged"):
         with open_video(path) as r:
             list(r.iter_frames())
+
+
+def test_clinic_file_names_with_accents_and_spaces(tmp_path):
+    path = tmp_path / "Patiënt Müller – front.mp4"
+    write_video(path, numbered_frames(8), fps=25)
+    info = probe(path)
+    assert info.frame_count == 8 and info.fps == pytest.approx(25.0)
+    with open_video(path) as r:
+        assert level(r.frame(7)) == 7
