@@ -22,6 +22,7 @@ def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
                                dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    _normal_permissions(tmp_path)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
@@ -46,6 +47,16 @@ def atomic_write_text(target: Path, text: str) -> None:
 
 def atomic_write_json(target: Path, obj: Any) -> None:
     atomic_write_text(target, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def _normal_permissions(path: Path) -> None:
+    """mkstemp makes 0600 files; give the file the permissions a plain open() would (shared folders)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(path, 0o666 & ~umask)
+    except OSError:
+        pass
 
 
 def _fsync_dir(folder: Path) -> None:

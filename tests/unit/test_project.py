@@ -101,3 +101,16 @@ def test_failed_save_leaves_old_file_intact(tmp_path, monkeypatch):
         save_project(s, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path):
+    import stat
+
+    s = _session_with_videos(tmp_path)
+    path = tmp_path / "p.fshd.json"
+    old = os.umask(0o022)
+    try:
+        save_project(s, path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
