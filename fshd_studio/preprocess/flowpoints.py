@@ -31,9 +31,9 @@ class FlowPoints:
     def _gray(self, rgb: np.ndarray) -> np.ndarray:
         import cv2
 
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        return cv2.warpAffine(gray, self._mat, (CROP, CROP), flags=cv2.INTER_LINEAR,
+        crop = cv2.warpAffine(rgb, self._mat, (CROP, CROP), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)
+        return cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
 
     def feed(self, rgb: np.ndarray, landmarks: np.ndarray, sim: np.ndarray) -> np.ndarray:
         """(468, 2) points in crop pixels (only MEASURED_IDS filled after the rest frame); NaN before a face."""

@@ -60,7 +60,7 @@ class FaceTracker:
         h, w = rgb.shape[:2]
         scale = min(1.0, self._max_side / max(h, w))
         small = rgb if scale >= 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)),
-                                                    interpolation=cv2.INTER_AREA)
+                                                    interpolation=cv2.INTER_LINEAR)  # AREA costs 3 ms on HD
         if self._lost:
             self.result.detections += 1
         out = self._mesh.process(np.ascontiguousarray(small))
