@@ -336,6 +336,16 @@ class SessionController(QObject):
             return
         self.undo_stack.push(undo.ChangeOffset(self, camera_id, old, float(offset_ms)))
 
+    def add_segments(self, segments: dict[int, Segment], text: str) -> None:
+        """Give several exercises that have no segment yet their segments, as one undo step."""
+        session = self._require()
+        taken = sorted(set(segments) & set(session.segments))
+        if taken:
+            raise UserError(f"exercises {taken} already have segments")
+        for exercise_id in segments:
+            self._check_exercise(session, exercise_id)
+        self.undo_stack.push(undo.SetSegments(self, {i: None for i in segments}, dict(segments), text))
+
     def replace_all(self, segments: dict[int, Segment], offsets: dict[str, float], text: str) -> None:
         """Replace every segment (and some offsets) as ONE undo step, e.g. an ELAN import."""
         session = self._require()

@@ -30,7 +30,7 @@ from fshd_studio.gui.window_files import FileActions
 
 RESEARCH_NOTE = "Research use only — not for diagnosis"
 # actions about the session and its timeline, off while the Labelling mode is shown
-REVIEW_ONLY = ("undo", "redo", "zoom_in", "zoom_out", "zoom_fit", "import_eaf", "export_eaf", "relocate")
+REVIEW_ONLY = ("undo", "redo", "zoom_in", "zoom_out", "zoom_fit", "import_eaf", "export_eaf", "relocate", "suggest")
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -246,7 +246,7 @@ class MainWindow(FileActions, QMainWindow):
     # ---- reactions ----------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
         has = self.controller.session is not None
-        for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate"):
+        for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate", "suggest"):
             self.actions_by_id[key].setEnabled(has)
         self._update_title()
         if self._timeline is not None:

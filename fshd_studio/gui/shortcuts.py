@@ -70,6 +70,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("start_later", "Segment", "Start +1 frame", ("]",), "Move its start one frame later", "nudge"),
     Shortcut("end_earlier", "Segment", "End −1 frame", ("{",), "Move its end one frame earlier", "nudge"),
     Shortcut("end_later", "Segment", "End +1 frame", ("}",), "Move its end one frame later", "nudge"),
+    Shortcut("suggest", "Segment", "Su&ggest segments from motion…", ("Ctrl+G",), "Propose the missing "
+             "exercises' segments from facial motion, in protocol order, for you to check and confirm", "suggest"),
     Shortcut("confirm", "Segment", "&Confirm segment", ("C",), "Mark the selected segment confirmed", "status"),
     Shortcut("unusable", "Segment", "Mark &unusable", ("U",), "Mark the selected segment unusable (e.g. face out "
              "of view): kept, but left out of scoring", "status"),

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 
 from fshd_studio.core.session import SegmentStatus
+from fshd_studio.gui.suggest_actions import suggest_segments
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow
@@ -47,6 +48,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "unusable": lambda: win.mark_selected(SegmentStatus.UNUSABLE), "delete": tl("delete_selected"),
         "mode_review": lambda: win.set_mode("review"), "mode_labelling": lambda: win.set_mode("labelling"),
         "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
+        "suggest": lambda: suggest_segments(win),
         "shortcuts": win.show_shortcuts, "about": win.show_about,
     }
     for n in range(1, 10):
@@ -64,13 +66,13 @@ def build_toolbar(win: MainWindow) -> QToolBar:
     bar.setMovable(False)
     bar.setIconSize(QSize(16, 16))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for key in ("open", "save", None, "import_eaf", "export_eaf", None, "undo", "redo"):
+    for key in ("open", "save", None, "import_eaf", "export_eaf", None, "suggest", None, "undo", "redo"):
         if key is None:
             bar.addSeparator()
             continue
         a = win.actions_by_id[key]
         btn_text = {"open": "Open", "save": "Save", "import_eaf": "Import ELAN", "export_eaf": "Export ELAN",
-                    "undo": "Undo", "redo": "Redo"}[key]
+                    "suggest": "Suggest segments", "undo": "Undo", "redo": "Redo"}[key]
         tool = QAction(btn_text, bar)
         tool.setToolTip(a.toolTip())
         tool.triggered.connect(a.trigger)

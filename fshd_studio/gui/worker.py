@@ -3,6 +3,8 @@
 `run_with_progress` shows a modal progress dialog (only when the work lasts longer than `show_after_ms`),
 waits in a nested event loop that ends on the worker's own signal (no processEvents loop), and returns the
 result or raises what the work raised. Cancel sets a threading.Event the work checks between its steps.
+With `reported=True` the work is called as `work(cancel, report)`: the Progress it reports is polled by the GUI
+thread (latest wins, a few times a second) and drawn as a determinate bar with the stage name.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
-from fshd_studio.core.progress import Cancelled
+from fshd_studio.core.progress import Cancelled, Progress
+
+POLL_MS = 100
 
 
 class _Signals(QObject):
@@ -35,11 +39,17 @@ class _Job(QRunnable):
         self.signals.done.emit(result, None)
 
 
-def run_with_progress(parent: QWidget | None, label: str, work: Callable[[threading.Event], Any],
-                      show_after_ms: int = 400) -> Any:
-    """Run `work(cancel)` on the pool; returns its result. Raises Cancelled when the user cancelled."""
+def run_with_progress(parent: QWidget | None, label: str, work: Callable[..., Any],
+                      show_after_ms: int = 400, reported: bool = False) -> Any:
+    """Run `work(cancel)` (or `work(cancel, report)`) on the pool; returns its result.
+    Raises Cancelled when the user cancelled."""
     cancel = threading.Event()
-    job = _Job(work, cancel)
+    latest: list[Progress] = []
+
+    def report(p: Progress) -> None:  # worker thread: one list slot, read by the GUI thread's poll
+        latest[:] = [p]
+
+    job = _Job((lambda c: work(c, report)) if reported else work, cancel)
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
     dialogs: list[QProgressDialog] = []
@@ -52,25 +62,45 @@ def run_with_progress(parent: QWidget | None, label: str, work: Callable[[thread
         if "exc" in outcome:
             return
         dlg = QProgressDialog(label, "Cancel", 0, 0, parent)
+        # our own bar, set directly: QProgressDialog.setValue runs processEvents when the dialog is modal
+        dlg.setBar(QProgressBar(dlg))
+        dlg.setRange(0, 0)
         dlg.setWindowTitle("FSHD Studio")
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.canceled.connect(cancel.set)
         dlg.show()
         dialogs.append(dlg)
 
+    def poll() -> None:
+        if not dialogs or not latest:
+            return
+        p, dlg = latest[0], dialogs[0]
+        bar = dlg.findChild(QProgressBar)
+        if p.total > 0 and bar is not None:
+            bar.setRange(0, p.total)
+            bar.setValue(min(p.done, p.total))
+        dlg.setLabelText(f"{label}\n{p.stage.replace('_', ' ')}" + (f": {p.done} of {p.total}" if p.total else ""))
+
     job.signals.done.connect(on_done)
     timer = QTimer()
     timer.setSingleShot(True)
     timer.timeout.connect(show_progress)
     timer.start(show_after_ms)
+    poller = QTimer()
+    poller.timeout.connect(poll)
+    if reported:
+        poller.start(POLL_MS)
     QThreadPool.globalInstance().start(job)
     loop.exec()
     timer.stop()
+    poller.stop()
     cancelled = cancel.is_set()  # before closing: a QProgressDialog emits canceled() when it closes
     for dlg in dialogs:
         dlg.canceled.disconnect(cancel.set)
         dlg.close()
         dlg.deleteLater()
+    if dialogs and parent is not None:
+        parent.activateWindow()  # the keys go back to the window (not all platforms do this on their own)
     if outcome.get("exc") is not None:
         raise outcome["exc"]
     if cancelled:
