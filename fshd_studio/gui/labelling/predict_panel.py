@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QSpinBox,
                                QVBoxLayout, QWidget)
 
 from fshd_studio.core.errors import UserError
@@ -72,15 +73,20 @@ class PredictPanel(QWidget):
         self.images_button = QPushButton("Images…")
         self.video_button = QPushButton("Video file…")
         self.webcam_button = QPushButton("Webcam")
+        self.webcam_index = QSpinBox()
+        self.webcam_index.setRange(0, 9)
+        self.webcam_index.setPrefix("camera ")
+        self.webcam_index.setToolTip("Which webcam: 0 is the system's first camera, 1 the next, …")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.model_button.clicked.connect(self._ask_weights)
         self.images_button.clicked.connect(self._ask_images)
         self.video_button.clicked.connect(self._ask_video)
-        self.webcam_button.clicked.connect(lambda: self.play(0))
+        self.webcam_button.clicked.connect(lambda: self.play(self.webcam_index.value()))
         self.stop_button.clicked.connect(self.stop)
         row = QHBoxLayout()
-        for b in (self.model_button, self.images_button, self.video_button, self.webcam_button, self.stop_button):
+        for b in (self.model_button, self.images_button, self.video_button, self.webcam_button,
+                  self.webcam_index, self.stop_button):
             row.addWidget(b)
         self.view = FaceImageView()
         self.list = QListWidget()
@@ -100,7 +106,7 @@ class PredictPanel(QWidget):
 
     def _enable(self) -> None:
         busy = self._stream is not None or self._job is not None
-        for b in (self.images_button, self.video_button, self.webcam_button):
+        for b in (self.images_button, self.video_button, self.webcam_button, self.webcam_index):
             b.setEnabled(self.weights is not None and not busy)
         self.stop_button.setEnabled(busy)
 
