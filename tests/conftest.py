@@ -35,3 +35,14 @@ def external_files(sub: str, pattern: str) -> list[Path]:
 
 
 pytest_plugins = ["tests.fixtures_demo"]
+
+
+@pytest.fixture(scope="session")
+def schema():
+    """The EAF 3.0 XML schema of ../shared (ELAN's own), compiled once."""
+    from lxml import etree
+
+    xsd = EXTERNAL / "elan" / "xsd" / "EAFv3.0.xsd"
+    if not xsd.is_file():
+        pytest.skip("EAF 3.0 schema not found in ../shared")
+    return etree.XMLSchema(etree.parse(str(xsd)))

@@ -24,7 +24,7 @@ def demo_copy(demo_project, tmp_path):
     return folder / demo_project.project.name
 
 
-def test_demo_user_story(qtbot, app_settings, demo_copy, external, tmp_path) -> None:
+def test_demo_user_story(qtbot, app_settings, demo_copy, schema, tmp_path) -> None:
     w = open_window(qtbot, demo_copy)
     c = w.controller
     assert len(c.session.segments) == 15 and len(w.media.views) == 2
@@ -68,7 +68,6 @@ def test_demo_user_story(qtbot, app_settings, demo_copy, external, tmp_path) -> 
     out = tmp_path / "out.eaf"
     w.prompts.save_path = out
     w.actions_by_id["export_eaf"].trigger()
-    schema = etree.XMLSchema(etree.parse(str(external / "elan" / "xsd" / "EAFv3.0.xsd")))
     assert schema.validate(etree.parse(str(out))), schema.error_log.last_error
     expected = {i: (s.span.start_ms, s.span.end_ms) for i, s in c.session.segments.items()}
     offsets = {cam.id: cam.offset_ms for cam in c.session.cameras}

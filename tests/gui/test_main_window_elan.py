@@ -31,8 +31,7 @@ def exported(main_window, tmp_path) -> Path:
     return out
 
 
-def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window, exported, external) -> None:
-    schema = etree.XMLSchema(etree.parse(str(external / "elan" / "xsd" / "EAFv3.0.xsd")))
+def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window, exported, schema) -> None:
     doc = etree.parse(str(exported))
     assert schema.validate(doc), schema.error_log.last_error
     w = main_window

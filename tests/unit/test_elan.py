@@ -12,16 +12,6 @@ EAFS = external_files("elan", "*.eaf")
 needs_corpus = pytest.mark.skipif(not EAFS, reason="../shared/data/external/elan is absent")
 
 
-@pytest.fixture(scope="module")
-def schema():
-    from lxml import etree
-
-    xsd = EXTERNAL / "elan" / "xsd" / "EAFv3.0.xsd"
-    if not xsd.is_file():
-        pytest.skip("EAF 3.0 schema not found in ../shared")
-    return etree.XMLSchema(etree.parse(str(xsd)))
-
-
 def _valid(schema, path):
     from lxml import etree
 

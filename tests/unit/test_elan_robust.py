@@ -96,16 +96,6 @@ def _parse(path):
     return etree.parse(str(path))
 
 
-@pytest.fixture(scope="module")
-def schema():
-    from lxml import etree
-
-    xsd = EXTERNAL / "elan" / "xsd" / "EAFv3.0.xsd"
-    if not xsd.is_file():
-        pytest.skip("EAF 3.0 schema not found in ../shared")
-    return etree.XMLSchema(etree.parse(str(xsd)))
-
-
 def test_fractional_times_and_clashing_ids_are_made_valid(tmp_path, schema):
     src = tmp_path / "odd.eaf"
     media = '<MEDIA_DESCRIPTOR MEDIA_URL="file:///v.mp4" MIME_TYPE="video/mp4" TIME_ORIGIN="12.6"/>'

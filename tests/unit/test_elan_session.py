@@ -10,16 +10,6 @@ from fshd_studio.io.project import load_project
 from tests.conftest import EXTERNAL
 
 
-@pytest.fixture(scope="module")
-def schema():
-    from lxml import etree
-
-    xsd = EXTERNAL / "elan" / "xsd" / "EAFv3.0.xsd"
-    if not xsd.is_file():
-        pytest.skip("EAF 3.0 schema not found in ../shared")
-    return etree.XMLSchema(etree.parse(str(xsd)))
-
-
 @pytest.fixture
 def session(demo_project):
     return load_project(demo_project.project).session
