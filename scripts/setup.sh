@@ -13,3 +13,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/fsh
   .venv/bin/python -m pip install --quiet -e ".[test]"
   echo "$want" > "$stamp"
 fi
+# Byte-compile the app once, as pip does for installed packages: an editable install is otherwise compiled
+# on every start wherever Python may not write __pycache__ (PYTHONDONTWRITEBYTECODE), ~150 ms of each start.
+.venv/bin/python -m compileall -q -j 0 fshd_studio >/dev/null
