@@ -25,6 +25,7 @@ def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
     _normal_permissions(tmp_path)
     try:
         yield tmp_path
+        _normal_permissions(tmp_path)  # again: some writers (safetensors) replace the file with a 0600 one
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)

@@ -114,3 +114,22 @@ def test_saved_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_writer_that_replaces_the_temp_file_still_gives_ordinary_permissions(tmp_path):
+    """safetensors' save_file (and others) may unlink the temp file and create a 0600 one in its place."""
+    import stat
+
+    from fshd_studio.io.atomic import atomic_path
+
+    target = tmp_path / "weights.bin"
+    old = os.umask(0o022)
+    try:
+        with atomic_path(target) as tmp:
+            tmp.unlink()
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, b"x")
+            os.close(fd)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644 and target.read_bytes() == b"x"
