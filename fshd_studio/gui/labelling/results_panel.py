@@ -14,6 +14,14 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from fshd_studio.labelling.majority import Absent, Aggregate
 
 
+HOW_IT_WORKS = (
+    "<div style='color:#5b6573'><p><b>How it works.</b> Every labeller sorts each image into happy, angry, "
+    "surprised or neutral (round 1). The group then re-checks the proposed class with yes / no (round 2).</p>"
+    "<p><b>Aggregate votes</b> shows which images keep their label (more than half of the group said yes), the "
+    "ties and rejections to review, Fleiss' κ and each labeller's agreement with the majority. "
+    "<b>Export dataset</b> writes the kept images for training (every 5th image of a class to validation).</p></div>")
+
+
 class ResultsPanel(QWidget):
     image_requested = Signal(int)  # an image of the review list was clicked: show it for voting
 
@@ -38,6 +46,7 @@ class ResultsPanel(QWidget):
         self.summary.setOpenLinks(False)
         self.summary.anchorClicked.connect(self._anchor_clicked)
         self.summary.setMinimumWidth(320)
+        self.summary.setHtml(HOW_IT_WORKS)  # replaced by the result of the first aggregation
         lay.addWidget(self.summary, 2)
         train = QGroupBox("Emotion classifier (YOLO classification, trained here, offline)")
         tform = QFormLayout(train)
