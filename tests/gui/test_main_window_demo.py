@@ -45,7 +45,7 @@ def test_demo_user_story(qtbot, app_settings, demo_copy, schema, tmp_path) -> No
     a, b = new5.start_ms / 1000.0, new5.end_ms / 1000.0
     w.timeline.plot.vb.setXRange(a - 1.0, b + 2.0, padding=0)
     steps = c.undo_stack.count()
-    c.set_playhead(new5.start_ms - 500.0)  # the playhead line sits over the edge after O; move it away
+    assert c.playhead_ms() == pytest.approx(new5.end_ms, abs=frame)  # after O the playhead is on the edge
     lo, hi = w.timeline.exercise_lane_span()  # other ELAN tiers may sit below the exercise lane
     drag(w.timeline, b, b + 1.0, lane_frac=(lo + hi) / 2)
     qtbot.waitUntil(lambda: c.undo_stack.count() == steps + 1, timeout=3000)

@@ -145,3 +145,23 @@ def test_delete_and_undo(tl) -> None:
     assert 5 not in ctl.session.segments and 5 not in tl.regions and ctl.undo_stack.count() == 1
     ctl.undo_stack.undo()
     assert 5 in tl.regions and tl.regions[5].getRegion() == pytest.approx((6.0, 7.0))
+
+
+def test_an_edge_under_the_playhead_is_dragged_not_the_playhead(tl) -> None:
+    """After mark-out the playhead sits on the new end edge: dragging there resizes the segment."""
+    ctl = tl.controller
+    tl.plot.vb.setXRange(0.0, 10.0, padding=0)
+    lo, hi = tl.exercise_lane_span()
+    ctl.set_playhead(4000.0)  # exactly on exercise 3's end
+    drag(tl, 4.0, 5.0, lane_frac=(lo + hi) / 2)
+    assert span_of(tl, 3).end_ms == pytest.approx(5000.0, abs=FRAME)
+    assert ctl.playhead_ms() == pytest.approx(4000.0) and ctl.undo_stack.count() == 1
+
+
+def test_the_playhead_away_from_edges_is_dragged(tl) -> None:
+    ctl = tl.controller
+    tl.plot.vb.setXRange(0.0, 10.0, padding=0)
+    ctl.set_playhead(8000.0)  # no segment edge here
+    drag(tl, 8.0, 9.0, lane_frac=0.5)
+    assert ctl.playhead_ms() == pytest.approx(9000.0, abs=60.0)
+    assert span_of(tl, 3) == Span(2000.0, 4000.0) and ctl.undo_stack.count() == 0

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from fshd_studio.core.session import Segment
 from fshd_studio.gui.timeline.actions import TimelineActions
 from fshd_studio.gui.timeline.exercise_picker import DigitBuffer, ExercisePicker
 from fshd_studio.gui.timeline.segment_region import SegmentRegion
+from fshd_studio.gui.timeline.playhead import Playhead
 from fshd_studio.gui.timeline.style import MARK_IN, PENDING, PLAYHEAD
 from fshd_studio.gui.timeline.tier_lanes import TierLanes
 from fshd_studio.gui.timeline.view_box import TimelineViewBox
@@ -83,8 +84,8 @@ class TimelineWidget(TimelineActions, QWidget):
         self.rebuild()
 
     def _build_markers(self) -> None:
-        self.playhead = pg.InfiniteLine(pos=0.0, angle=90, movable=True, pen=pg.mkPen(PLAYHEAD, width=2),
-                                        hoverPen=pg.mkPen(PLAYHEAD.lighter(130), width=4))
+        self.playhead = Playhead(self._edge_at, pen=pg.mkPen(PLAYHEAD, width=2),
+                                 hoverPen=pg.mkPen(PLAYHEAD.lighter(130), width=4))
         self.playhead.setZValue(100)
         self.playhead.sigDragged.connect(self._on_playhead_dragged)
         self.mark_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
@@ -97,6 +98,14 @@ class TimelineWidget(TimelineActions, QWidget):
             self.plot.addItem(item, ignoreBounds=True)
         self.mark_line.hide()
         self.pending_item.hide()
+
+    def _edge_at(self, scene_pos: QPointF) -> bool:
+        """Whether a segment's start or end edge can be grabbed at this scene position."""
+        for region in self.regions.values():
+            for line in region.lines:
+                if line.isVisible() and line.boundingRect().contains(line.mapFromScene(scene_pos)):
+                    return True
+        return False
 
     # -- geometry -------------------------------------------------------------------------------------
     @property
