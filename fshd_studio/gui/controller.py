@@ -140,13 +140,16 @@ class SessionController(QObject):
             self.project_path_changed.emit()
         return target
 
-    def relocate_video(self, camera_id: str, new_path: Path) -> None:
-        """Point a camera at another video file (not undoable; marks the session dirty)."""
+    def relocate_video(self, camera_id: str, new_path: Path, timebase: Timebase | None = None) -> None:
+        """Point a camera at another video file (not undoable; marks the session dirty). Its `timebase` may be
+        read beforehand on a worker; otherwise it is read on first use."""
         from fshd_studio.io.project import relocate_video
 
         assert self.session is not None
         relocate_video(self.session, camera_id, new_path)
         self._timebases.pop(camera_id, None)
+        if timebase is not None:
+            self._timebases[camera_id] = timebase
         self.video_errors.pop(camera_id, None)
         self.mark_dirty()
         self._recompute_findings(emit=False)

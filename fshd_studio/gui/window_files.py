@@ -15,6 +15,8 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled
 from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
+from fshd_studio.gui import controller as ctl  # module attribute: tests stand in a slow indexer
+from fshd_studio.gui.worker import run_with_progress
 from fshd_studio.gui.dialogs import SaveChoice
 
 if TYPE_CHECKING:
@@ -84,13 +86,11 @@ class FileActions:
 
     def _load(self: MainWindow, source: Path, project: Path, recovered: bool) -> list[str]:
         """Read the project (or its autosave), index its videos on a worker, then hand it to the controller."""
-        from fshd_studio.gui.controller import load_timebases
-        from fshd_studio.gui.worker import run_with_progress
         from fshd_studio.io.project import load_project
 
         loaded = load_project(source)
         timebases = run_with_progress(self, f"Reading the videos of {project.name}…",
-                                      lambda cancel: load_timebases(loaded.session, cancel))
+                                      lambda cancel: ctl.load_timebases(loaded.session, cancel))
         dirty = recovered or loaded.migrated_from is not None
         self.controller.set_session(loaded.session, project, dirty=dirty, timebases=timebases)
         if recovered:
@@ -280,7 +280,16 @@ class FileActions:
                 self.prompts.error("Relocate video", f"{new} is not a file")
             self.statusBar().showMessage(f"Camera {cam.label or cam.id}: video still missing", 6000)
             return False
-        c.relocate_video(camera_id, Path(new))
+        try:  # a long recording takes seconds to index: on a worker, with Cancel
+            timebase = run_with_progress(self, f"Reading {Path(new).name}…",
+                                         lambda _cancel: ctl.load_timebase(Path(new)))
+        except Cancelled:
+            self.statusBar().showMessage(f"Camera {cam.label or cam.id}: relocation cancelled", 6000)
+            return False
+        except Exception as exc:  # a damaged or foreign file: say so, keep the old path
+            self.prompts.error("Relocate video", f"{new} cannot be read as a video: {exc}")
+            return False
+        c.relocate_video(camera_id, Path(new), timebase)
         self.statusBar().showMessage(f"Camera {cam.label or cam.id} now uses {Path(new).name}", 6000)
         return True
 
@@ -291,7 +300,13 @@ class FileActions:
         cams = [Camera(f"cam{i + 1}", Path(v).absolute(), 0.0, label=("Left", "Right")[i] if i < 2 else f"cam{i + 1}")
                 for i, v in enumerate(videos[:4])]
         session = Session("", _dt.date.today().isoformat(), load_protocol("fshd-15", Path.cwd()), cams)
-        self.controller.set_session(session, None, dirty=True)
+        try:
+            timebases = run_with_progress(self, "Reading the dropped videos…",
+                                          lambda cancel: ctl.load_timebases(session, cancel))
+        except Cancelled:
+            self.statusBar().showMessage("Opening the dropped videos was cancelled", 6000)
+            return
+        self.controller.set_session(session, None, dirty=True, timebases=timebases)
         self.statusBar().showMessage("New session from videos; save it to give it a project file", 8000)
 
     # ---- drag and drop ------------------------------------------------------------------------------

@@ -137,6 +137,21 @@ def test_missing_video_opens_and_asks_to_relocate(qtbot, app_settings, window_pr
     w.close()
 
 
+def test_relocating_to_a_file_that_is_no_video_keeps_asking(qtbot, app_settings, window_project, tmp_path) -> None:
+    (window_project.parent / "right.mp4").unlink()
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("not a video")
+    w = open_window(qtbot, None)
+    w.prompts.relocate_to = notes
+    assert w.open_project(window_project)
+    c = w.controller
+    errors = [args for name, args in w.prompts.asked if name == "error"]
+    assert errors and "notes.mp4" in errors[-1][1] and "cannot be read" in errors[-1][1]
+    assert c.session.camera("right").video.name == "right.mp4" and c.timebase("right") is None
+    w.prompts.save_choice = SaveChoice.DISCARD
+    w.close()
+
+
 def test_missing_video_declined_still_opens(qtbot, app_settings, window_project) -> None:
     (window_project.parent / "right.mp4").unlink()
     w = open_window(qtbot, None)
