@@ -40,6 +40,11 @@ def run(argv: list[str]) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a folder that cannot be made, a full disk, no permission: the user can act on it
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot use{where}: {exc.strerror or exc}; check the path, the permissions and the free "
+              "space", file=sys.stderr)
+        return 2
     except Cancelled:
         print("error: cancelled; nothing was written", file=sys.stderr)
         return 130

@@ -97,7 +97,8 @@ def load_project(path: Path) -> LoadedProject:
     except json.JSONDecodeError as exc:
         hint = "it looks cut short (was a save interrupted?)" if not raw.rstrip().endswith(b"}") else "it is damaged"
         raise ProjectFileError(
-            f"project file {path} cannot be read: {hint} — {exc.msg} at line {exc.lineno}; "
+            f"project file {path} cannot be read: {hint} — {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+            f"column {exc.colno}; "
             f"open its autosave ({path.name}.autosave) if there is one, or a backup") from exc
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ProjectFileError(f"project file {path} has no schema_version; it is not an FSHD Studio project")

@@ -24,3 +24,13 @@ def test_demo_refuses_a_folder_with_user_files(tmp_path):
     assert res.stderr.strip().startswith("error:") and len(res.stderr.strip().splitlines()) == 1
     assert (tmp_path / "thesis.docx").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.docx"]
+
+
+def test_a_folder_that_cannot_be_made_is_one_error_line(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    res = subprocess.run(FSHD + ["demo", str(tmp_path / "a-file" / "demo")], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use") and "a-file" in lines[0]
+    assert "Traceback" not in res.stderr
