@@ -58,4 +58,8 @@ def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int
            "unusable": unusable_from_preprocessed(pre)}
     atomic_write_json(Path(args.json), doc)
     print_json({"json": args.json, "clips": len(results), "vote": doc["vote"], "disclaimer": card.intended_use})
+    if not results:
+        first = doc["unusable"][0]["reason"] if doc["unusable"] else "no exercise has a segment"
+        raise UserError(f"no exercise of {args.project} could be scored: {first} (every exercise and camera is "
+                        f"listed in {args.json})")
     return 0

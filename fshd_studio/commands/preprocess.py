@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         "unusable": [{"exercise_id": c.exercise_id, "camera_id": c.camera_id, "reason": c.reason}
                      for c in result.clips if not c.usable],
     })
+    if result.clips and not any(c.usable for c in result.clips):
+        raise UserError(f"no exercise of {args.project} could be preprocessed: {result.clips[0].reason} "
+                        f"(every exercise and camera is listed in {out / 'index.json'})")
     return 0
 
 

@@ -78,6 +78,8 @@ def _open_camera(camera: Camera) -> _CameraVideo:
 
     try:
         return _CameraVideo(camera, open_video(camera.video), video_fingerprint(camera.video))
+    except UserError as exc:  # already names the file and what to do
+        return _CameraVideo(camera, error=str(exc))
     except DECODE_ERRORS as exc:
         return _CameraVideo(camera, error=f"video {camera.video} cannot be read ({exc})")
 

@@ -35,3 +35,20 @@ def test_infer_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(e.startswith("error: ") for e in err)
     assert not (tmp_path / "r.json").exists()
+
+
+def test_infer_with_no_readable_video_says_so(tmp_path, capsys):
+    from fshd_studio.core.session import Camera, Segment, Session, Span
+    from fshd_studio.io.project import save_project
+    from fshd_studio.io.protocol_file import load_protocol
+
+    session = Session("P1", "2026-11-24", load_protocol(), [Camera("front", tmp_path / "gone.mp4")],
+                      {14: Segment(14, Span(0.0, 9000.0))})
+    project = tmp_path / "s.fshd.json"
+    save_project(session, project)
+    out = tmp_path / "r.json"
+    assert run(["infer", str(project), "--device", "cpu", "--json", str(out)]) == 2
+    err = [e for e in capsys.readouterr().err.splitlines() if e.startswith("error:")]
+    assert len(err) == 1 and "could be scored" in err[0] and "gone.mp4" in err[0]
+    doc = json.loads(out.read_text())  # the record of what could not be scored, with the disclaimer
+    assert doc["results"] == [] and doc["unusable"][0]["exercise"] == 14 and doc["disclaimer"]

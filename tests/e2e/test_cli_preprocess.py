@@ -57,13 +57,23 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_missing_video_is_reported_per_exercise(tmp_path):
-    project = _project(tmp_path, tmp_path / "missing.mp4")
+@pytest.mark.parametrize("kind", ["missing", "not a video"])
+def test_unreadable_video_is_reported_per_exercise_and_fails(tmp_path, kind):
+    video = tmp_path / "front.mp4"
+    if kind == "not a video":
+        video.write_bytes(b"\x00\x00\x00 this is no video")
+    project = _project(tmp_path, video)
     out = tmp_path / "o"
     res = _cli("preprocess", str(project), "--out", str(out))
-    assert res.returncode == 0, res.stderr
-    summary = json.loads(res.stdout)
-    assert len(summary["unusable"]) == 2 and "missing" in summary["unusable"][0]["reason"]
+    assert res.returncode == 2, res.stderr  # nothing usable came out: that is an error the user must act on
+    errors = [x for x in res.stderr.splitlines() if x.startswith("error:")]
+    assert len(errors) == 1 and "no exercise" in errors[0] and "front.mp4" in errors[0]
+    assert "Traceback" not in res.stderr
+    summary = json.loads(res.stdout)  # the summary still says what happened to each exercise
+    assert len(summary["unusable"]) == 2
+    reason = summary["unusable"][0]["reason"]
+    assert ("missing" if kind == "missing" else "cannot be read") in reason
+    assert reason.count("cannot be read") <= 1  # said once, not wrapped in itself
     assert json.loads((out / "09_front" / "meta.json").read_text())["usable"] is False
 
 
