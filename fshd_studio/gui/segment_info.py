@@ -85,7 +85,8 @@ class SessionSummary(QFrame):
         for cam in s.cameras:
             tb = c.timebase(cam.id)
             if tb is None:
-                out.append(f"⚠ {cam.label or cam.id}: video missing ({cam.video.name})")
+                what = "video missing" if not cam.video.is_file() else "video cannot be read"
+                out.append(f"⚠ {cam.label or cam.id}: {what} ({cam.video.name})")
                 continue
             vfr = " VFR" if tb.is_variable else ""
             out.append(f"{cam.label or cam.id}: {tb.fps:.2f} fps{vfr} · {format_ms(tb.duration_ms)[:-2]} · "

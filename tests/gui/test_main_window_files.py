@@ -152,6 +152,19 @@ def test_relocating_to_a_file_that_is_no_video_keeps_asking(qtbot, app_settings,
     w.close()
 
 
+def test_a_damaged_video_is_named_as_such_not_as_missing(qtbot, app_settings, window_project) -> None:
+    right = window_project.parent / "right.mp4"
+    right.unlink()  # the fixture links it: replace the link by a file that is no video
+    right.write_bytes(b"\x00" * 4096)
+    w = open_window(qtbot, None)
+    w.prompts.relocate_to = None
+    assert w.open_project(window_project)
+    assert "cannot be read" in w.media.views["right"]._message and w.media.views["right"]._relocate.isVisible()
+    assert "missing" not in w.media.views["right"]._message
+    assert any("right: video cannot be read" in line.lower() for line in w.session_summary.lines())
+    w.close()
+
+
 def test_missing_video_declined_still_opens(qtbot, app_settings, window_project) -> None:
     (window_project.parent / "right.mp4").unlink()
     w = open_window(qtbot, None)
