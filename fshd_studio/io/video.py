@@ -199,11 +199,12 @@ class VideoReader:
         return item
 
     # -- sequential ----------------------------------------------------------------------------------
-    def iter_frames(self, start: int = 0, stop: int | None = None,
-                    step: int = 1) -> Iterator[tuple[int, np.ndarray]]:
+    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1,
+                    only: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
         """Frames start, start+step, … < stop with their indexes, on a separate multithreaded decoder.
 
-        Frames between the wanted ones are not converted, and non-reference ones are not even decoded.
+        `only` (frame indexes) narrows that further to those frames. Frames between the wanted ones are not
+        converted, and non-reference ones are not even decoded.
         """
         import av
 
@@ -215,6 +216,11 @@ class VideoReader:
             return
         wanted = np.zeros(self.info.frame_count, dtype=bool)
         wanted[start:stop:step] = True
+        if only is not None:
+            keep = np.zeros_like(wanted)
+            idx = np.asarray(only, dtype=np.int64)
+            keep[idx[(idx >= 0) & (idx < keep.size)]] = True
+            wanted &= keep
         container = open_container(self.path)
         try:
             stream = container.streams.video[0]

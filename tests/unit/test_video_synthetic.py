@@ -101,6 +101,15 @@ def test_frame_index_checks(tmp_path):
     r.close()  # closing twice is harmless
 
 
+def test_iter_frames_only_the_listed_frames(tmp_path):
+    path = tmp_path / "cam.mp4"
+    write_video(path, numbered_frames(30), fps=10)
+    with open_video(path) as r:
+        got = [(i, level(rgb)) for i, rgb in r.iter_frames(2, 28, 1, only=np.array([0, 3, 4, 17, 27, 29, 99]))]
+        assert got == [(3, 3), (4, 4), (17, 17), (27, 27)]  # inside start..stop, in order, each the right frame
+        assert [i for i, _ in r.iter_frames(0, 30, 2, only=np.array([3, 4, 6]))] == [4, 6]  # step still applies
+
+
 def test_audio_only_file_is_refused(tmp_path):
     av = pytest.importorskip("av")
     path = tmp_path / "voice.m4a"
