@@ -12,7 +12,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from fshd_studio.core.errors import UserError
@@ -26,6 +26,7 @@ from fshd_studio.gui.timeline.tier_lanes import TierLanes
 from fshd_studio.gui.timeline.view_box import TimelineViewBox
 
 MIN_VIEW_S = 0.2  # the narrowest zoom: a few frames across the whole width
+MAX_AXIS_PX = 180  # lane names longer than this are cut (ELAN tier names can be long)
 
 
 class TimeAxis(pg.AxisItem):
@@ -131,7 +132,12 @@ class TimelineWidget(TimelineActions, QWidget):
         self.playhead.setBounds((lo, hi))
         ticks = [(n - 0.5, self.controller.session.exercise_tier if self.controller.session else "Exercise")]
         ticks += [(n - 1.5 - k, name) for k, name in enumerate(self.lanes.lane_names())]
-        self.plot.getAxis("left").setTicks([ticks, []])
+        axis = self.plot.getAxis("left")
+        axis.setTicks([ticks, []])
+        # a fixed width that fits the lane names: the axis only widens itself on the paint after the first
+        font = axis.style.get("tickFont") or self.font()
+        widest = max(QFontMetrics(font).horizontalAdvance(str(name)) for _, name in ticks)
+        axis.setWidth(min(int(widest) + 18, MAX_AXIS_PX))
 
     # -- refresh from the controller ------------------------------------------------------------------
     def set_other_tiers(self, tiers: Iterable[Any]) -> None:
