@@ -3,18 +3,19 @@
 No patient data can be here, so this proves that training learns: synthetic patients puff their cheeks
 (exercise 14) with weakness none / mild / strong on the left or right side, varied timing, two cameras.
 
-Clips come from the demo generator (`fshd_studio.demo.render_exercise_clip`, one photo animated, with its
-weakness option). `demo-aligned` (the default) renders at 128 px and applies the similarity preprocess would
-fit (its landmark template; the demo face's landmarks are known, so no face tracking is run), then resizes to
-SIZE px: the model sees the framing that `fshd-studio preprocess` gives, so the shipped model reacts to demo
-sessions run through the real pipeline. `demo` uses the raw clip framing; `cartoon` is a drawn face.
-Each clip has 256 frames at 30 fps (the preprocess time grid), then is cut like
-preprocess does: the first 8 snippets of 16 frames taken every 2nd frame → uint8 (8, 16, SIZE, SIZE, 3),
+Clips come from the demo generator (one photo animated, with its weakness option). `pipeline` (the default,
+benchmarks/synthetic_pipeline.py) films each clip with one of the demo's two cameras (framing, frame rate and
+exposure jittered), encodes it like the demo's videos and runs FSHD Studio's own preprocessing on it (face
+tracking, alignment, snippets): the model is trained on exactly what `fshd-studio infer` gives it. The older
+generators skip that path and their models do not transfer to it (the demo-aligned model scored 0.99 FSHD
+on every demo clip, weak or not): `demo-aligned` renders at 128 px and applies the similarity preprocess would
+fit from the known landmarks, `demo` uses the raw clip framing, `cartoon` is a drawn face. For those,
+each clip has 256 frames at 30 fps (the preprocess time grid), then is cut like preprocess does: the first 8 snippets of 16 frames taken every 2nd frame → uint8 (8, 16, SIZE, SIZE, 3),
 stored in preprocess's on-disk format (`<session>/index.json`, `<session>/14_<camera>/snippets.npy`,
 meta.json with a `synthetic` entry) with `labels.csv` (session, patient, camera, class).
 Classes: weakness none → control, mild → fshd_moderate, strong → fshd_severe (other_nmd is not simulated).
 
-    .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 200 --size 64
+    .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 150 --size 64
     .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny-64 --train-encoder \
         --epochs 25 --batch-size 16 --lr 1e-3 --device cpu --synthetic --trained-on "..."
     .venv/bin/python -m fshd_studio evaluate --model OUT --data DATA --json OUT/evaluation.json --update-card
@@ -130,7 +131,38 @@ def write_store_clip(session_out: Path, camera: str, arr: np.ndarray, synthetic:
             "cache_key": None}
 
 
+def make_pipeline_dataset(out: Path, patients: int, size: int, seed: int) -> list[Recording]:
+    """Every recording filmed by a jittered demo camera and run through the real preprocessing."""
+    from synthetic_pipeline import draw_job, run_jobs
+
+    rng = np.random.default_rng(seed)
+    levels = list(WEAKNESS)
+    plan = []  # (patient, camera name, weakness level, side, job)
+    for p in range(patients):
+        weakness, side = levels[p % len(levels)], str(rng.choice(["left", "right"]))
+        for k, cam in enumerate(CAMERAS):
+            plan.append((p, cam, weakness, side, draw_job(rng, WEAKNESS[weakness], side, k)))
+    recs, entries, dropped = [], {}, 0
+    for i, arr in run_jobs([job for *_, job in plan], size):
+        p, cam, weakness, side, job = plan[i]
+        if arr is None:
+            dropped += 1  # preprocessing found it unusable: a real session would drop it too
+        else:
+            synthetic = {"weakness": weakness, "weak_side": side, "generator": "pipeline", "camera": job.camera}
+            entries.setdefault(p, []).append(write_store_clip(out / f"s{p:03d}", cam, arr, synthetic))
+            recs.append(Recording(f"s{p:03d}", f"p{p:03d}", cam, CLASS_OF[weakness]))
+        if i % len(CAMERAS) == len(CAMERAS) - 1:
+            if p in entries:
+                write_index(out / f"s{p:03d}", entries[p])
+            print(f'{{"stage": "render", "done": {p + 1}, "total": {patients}}}', file=sys.stderr, flush=True)
+    write_labels(out / "labels.csv", recs)
+    print(f"{len(recs)} recordings, {dropped} found unusable by preprocessing", file=sys.stderr)
+    return recs
+
+
 def make_dataset(out: Path, patients: int, size: int, seed: int, generator: str) -> list[Recording]:
+    if generator == "pipeline":
+        return make_pipeline_dataset(out, patients, size, seed)
     rng = np.random.default_rng(seed)
     levels = list(WEAKNESS)
     recs = []
@@ -154,7 +186,7 @@ def pick_generator(name: str) -> str:
         return name
     try:
         from fshd_studio.demo import render_exercise_clip  # noqa: F401
-        return "demo-aligned"
+        return "pipeline"
     except ImportError:
         return "cartoon"
 
@@ -164,6 +196,9 @@ def trained_on(generator: str) -> str:
             else "synthetic animations of one drawn cartoon face")
     if generator == "demo-aligned":
         what = "synthetic animations of one face photo (the demo generator, aligned like preprocess)"
+    if generator == "pipeline":
+        what = ("synthetic animations of one face photo (the demo generator's two cameras, run through "
+                "FSHD Studio's own preprocessing)")
     return (f"Trained on {what} with simulated one-sided cheek weakness; it means nothing clinically "
             "and must never be used on patients.")
 
@@ -193,19 +228,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     mk = sub.add_parser("make", help="write a synthetic dataset folder (arrays + labels.csv)")
     mk.add_argument("out")
-    mk.add_argument("--patients", type=int, default=200)
+    mk.add_argument("--patients", type=int, default=150)
     mk.add_argument("--size", type=int, default=64)
     mk.add_argument("--seed", type=int, default=0)
-    mk.add_argument("--generator", default="auto", choices=("auto", "demo-aligned", "demo", "cartoon"))
+    mk.add_argument("--generator", default="auto", choices=("auto", "pipeline", "demo-aligned", "demo", "cartoon"))
     rn = sub.add_parser("run", help="make (if DATA has no labels.csv), train the tiny config, evaluate")
     rn.add_argument("data")
     rn.add_argument("out")
-    rn.add_argument("--patients", type=int, default=200)
+    rn.add_argument("--patients", type=int, default=150)
     rn.add_argument("--size", type=int, default=64)
     rn.add_argument("--config", default="tiny-64", help="model preset (default tiny-64: the tiny model at 64 px)")
     rn.add_argument("--seed", type=int, default=0)
     rn.add_argument("--epochs", type=int, default=25)
-    rn.add_argument("--generator", default="auto", choices=("auto", "demo-aligned", "demo", "cartoon"))
+    rn.add_argument("--generator", default="auto", choices=("auto", "pipeline", "demo-aligned", "demo", "cartoon"))
     args = ap.parse_args(argv)
     gen = pick_generator(args.generator)
     if args.cmd == "run":
