@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import sys
 from pathlib import Path
 
 from fshd_studio.commands.common import existing_file, print_json, print_progress
@@ -49,17 +50,29 @@ def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int
     from fshd_studio.preprocess import preprocess_session
 
     card = read_card(model_dir)
+    warning = synthetic_warning(card) if card.synthetic else None
+    if warning:  # before and after the work, so that it is seen whatever the user scrolls to
+        print(warning, file=sys.stderr, flush=True)
     preprocess_session(session, pre, report=print_progress, exercises=args.exercise)
     results = list(run_inference(inputs_from_preprocessed(pre, args.exercise), model_dir, device=args.device,
                                  batch_size=args.batch_size, report=print_progress))
     doc = {"schema_version": 1, "model_id": card.model_id, "model_trained_on": card.trained_on,
-           "model_synthetic": card.synthetic, "disclaimer": card.intended_use,
+           "model_synthetic": card.synthetic, **({"warning": warning} if warning else {}),
+           "disclaimer": card.intended_use,
            "results": [r.to_dict() for r in results], "vote": vote_per_camera(results),
            "unusable": unusable_from_preprocessed(pre)}
     atomic_write_json(Path(args.json), doc)
-    print_json({"json": args.json, "clips": len(results), "vote": doc["vote"], "disclaimer": card.intended_use})
+    print_json({"json": args.json, "clips": len(results), "vote": doc["vote"],
+                **({"warning": warning} if warning else {}), "disclaimer": card.intended_use})
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     if not results:
         first = doc["unusable"][0]["reason"] if doc["unusable"] else "no exercise has a segment"
         raise UserError(f"no exercise of {args.project} could be scored: {first} (every exercise and camera is "
                         f"listed in {args.json})")
     return 0
+
+
+def synthetic_warning(card) -> str:  # noqa: ANN001 - a ModelCard
+    return (f"SYNTHETIC MODEL — {card.model_id} WAS TRAINED ON SYNTHETIC DATA; ITS SCORES MEAN NOTHING CLINICALLY. "
+            f"{card.trained_on}")

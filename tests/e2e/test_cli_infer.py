@@ -15,8 +15,11 @@ def test_infer_writes_scores_vote_and_disclaimer(demo_project, tmp_path, capsys)
     out = tmp_path / "results.json"
     rc = run(["infer", str(demo_project.project), "--model", str(models_dir() / "demo-synthetic"),
               "--exercise", "14", "--device", "cpu", "--json", str(out), "--preprocessed", str(tmp_path / "pre")])
-    assert rc == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "SYNTHETIC MODEL" in captured.err and "SYNTHETIC MODEL" in json.loads(captured.out)["warning"]
     doc = json.loads(out.read_text())
+    assert doc["warning"].startswith("SYNTHETIC MODEL") and "MEAN NOTHING CLINICALLY" in doc["warning"]
     assert doc["model_id"] == "demo-synthetic" and doc["model_synthetic"] is True
     assert "not for diagnosis" in doc["disclaimer"].lower()
     assert "means nothing clinically" in doc["model_trained_on"]
