@@ -50,14 +50,16 @@ def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int
     from fshd_studio.preprocess import preprocess_session
 
     card = read_card(model_dir)
+    exercises = _exercises(args.exercise, list(card.exercises), card.model_id)
     warning = synthetic_warning(card) if card.synthetic else None
     if warning:  # before and after the work, so that it is seen whatever the user scrolls to
         print(warning, file=sys.stderr, flush=True)
-    preprocess_session(session, pre, report=print_progress, exercises=args.exercise)
-    results = list(run_inference(inputs_from_preprocessed(pre, args.exercise), model_dir, device=args.device,
+    preprocess_session(session, pre, report=print_progress, exercises=exercises)
+    results = list(run_inference(inputs_from_preprocessed(pre, exercises), model_dir, device=args.device,
                                  batch_size=args.batch_size, report=print_progress))
     doc = {"schema_version": 1, "model_id": card.model_id, "model_trained_on": card.trained_on,
-           "model_synthetic": card.synthetic, **({"warning": warning} if warning else {}),
+           "model_synthetic": card.synthetic, "model_exercises": list(card.exercises),
+           **({"warning": warning} if warning else {}),
            "disclaimer": card.intended_use,
            "results": [r.to_dict() for r in results], "vote": vote_per_camera(results),
            "unusable": unusable_from_preprocessed(pre)}
@@ -71,6 +73,20 @@ def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int
         raise UserError(f"no exercise of {args.project} could be scored: {first} (every exercise and camera is "
                         f"listed in {args.json})")
     return 0
+
+
+def _exercises(asked: list[int] | None, trained: list[int], model_id: str) -> list[int] | None:
+    """By default the exercises the model was trained on (all when its card does not say)."""
+    if asked is None:
+        if trained:
+            print(f"note: model {model_id} was trained on exercise(s) {trained}; only those are scored "
+                  "(--exercise N asks for others)", file=sys.stderr, flush=True)
+        return trained or None
+    outside = sorted(set(asked) - set(trained)) if trained else []
+    if outside:
+        print(f"warning: model {model_id} was trained on exercise(s) {trained}, not {outside}: its scores there "
+              "are outside what it learned", file=sys.stderr, flush=True)
+    return asked
 
 
 def synthetic_warning(card) -> str:  # noqa: ANN001 - a ModelCard

@@ -55,3 +55,18 @@ def test_infer_with_no_readable_video_says_so(tmp_path, capsys):
     assert len(err) == 1 and "could be scored" in err[0] and "gone.mp4" in err[0]
     doc = json.loads(out.read_text())  # the record of what could not be scored, with the disclaimer
     assert doc["results"] == [] and doc["unusable"][0]["exercise"] == 14 and doc["disclaimer"]
+
+
+@pytest.mark.slow
+def test_infer_scores_only_what_the_model_was_trained_on_unless_asked(demo_project, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    pre = str(tmp_path / "pre")
+    assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre]) == 0
+    err = capsys.readouterr().err
+    doc = json.loads(out.read_text())
+    assert doc["model_exercises"] == [14] and {r["exercise"] for r in doc["results"]} == {14}
+    assert "trained on exercise(s) [14]" in err
+    assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre,
+                "--exercise", "7"]) == 0
+    assert "not [7]" in capsys.readouterr().err
+    assert {r["exercise"] for r in json.loads(out.read_text())["results"]} == {7}
