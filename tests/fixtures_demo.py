@@ -17,3 +17,12 @@ def demo_project_weak(tmp_path_factory):
     from fshd_studio.demo import make_demo
 
     return make_demo(tmp_path_factory.mktemp("demo-weak"), seed=3, weakness=0.8, weak_side="left", **SHORT)
+
+
+@pytest.fixture(scope="session")
+def demo_project_weak_long(tmp_path_factory):
+    """The demo's real rhythm (11 s exercises, 2 s rest) at half size: faint exercises are long quiet stretches."""
+    from fshd_studio.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("demo-weak-long"), seed=3, weakness=0.8, weak_side="left",
+                     size_scale=0.5)

@@ -2,10 +2,12 @@
 
 Landmarks are tracked at about 10 frames/s and put in the face frame (head movement removed, unit = IOD).
 The neutral face is the median shape of the calmest frames; a frame's expression activity is the mean
-displacement from it of the 10 % most displaced landmarks (so a small eyelid movement counts as much as an
-open mouth). Runs of activity above the most sensitive threshold that gives a stable count are the moving
-exercises; missing ones (too faint to see) are placed in unusually long quiet gaps, extra ones merged, until
-their number matches the protocol's moving exercises; they go to the exercises in protocol order.
+displacement from it of the 10 % most displaced landmarks, each landmark in units of its own jitter in the
+calm frames (so pressed lips count as much as an open mouth, and head-sway noise does not). Runs of activity
+above the most sensitive threshold that gives a stable count are the moving exercises; pieces of one are
+joined and short bursts dropped; missing ones (too faint to see) are placed in the long quiet gaps as many as
+fit the rhythm of the others (typical length, usual pause), extra ones merged, until their number matches
+the protocol's moving exercises; they go to the exercises in protocol order.
 An exercise that moves nothing (e.g. "Rest") is placed in the quiet gap where the order puts it.
 Every segment comes back with status SUGGESTED for the annotator to confirm or correct.
 """
@@ -68,11 +70,15 @@ def expression_activity(landmarks: np.ndarray, times_ms: np.ndarray, params: Mot
     act = np.full(len(f), np.nan)
     if found.sum() >= 3:
         good = f[found]
-        neutral = np.median(good, axis=0)
+        neutral, calm = np.median(good, axis=0), good
         for _ in range(2):  # re-estimate the neutral face from the calmest third of the frames
             disp = _top_displacement(good, neutral)
-            neutral = np.median(good[disp <= np.percentile(disp, 33)], axis=0)
-        act[found] = _top_displacement(good, neutral)
+            calm = good[disp <= np.percentile(disp, 33)]
+            neutral = np.median(calm, axis=0)
+        # each landmark in units of its own calm jitter: pressed or puckered lips move a few landmarks a little,
+        # which raw distances drown in the head-sway noise of the whole face
+        jitter = np.median(np.linalg.norm(calm - neutral[None], axis=2), axis=0) + 1e-6
+        act[found] = _top_displacement(good, neutral, jitter)
         act = np.interp(times_ms, times_ms[found], act[found])
         act = _gauss(act, times_ms, params.smooth_s * 1000.0)
     else:
@@ -80,8 +86,10 @@ def expression_activity(landmarks: np.ndarray, times_ms: np.ndarray, params: Mot
     return MotionTrace(times_ms, act, found)
 
 
-def _top_displacement(f: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+def _top_displacement(f: np.ndarray, neutral: np.ndarray, scale: np.ndarray | None = None) -> np.ndarray:
     d = np.linalg.norm(f - neutral[None], axis=2)
+    if scale is not None:
+        d = d / scale[None]
     k = max(1, d.shape[1] // 10)
     return np.sort(d, axis=1)[:, -k:].mean(axis=1)
 
@@ -112,7 +120,7 @@ def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionPar
     quiet, busy = float(np.percentile(a, 5)), float(np.percentile(a, 99))
     levels = quiet + (busy - quiet) * np.geomspace(0.03, 0.9, 80)
     found = [[r for r in _runs(a > lv) if r[1] - r[0] + 1 >= min_len] for lv in levels]
-    runs = _best_level(found, count)
+    runs = _tidy(_best_level(found, count))
     runs = _fit_count(a, runs, count)
     return _grow(a, runs, quiet, params.off_level)
 
@@ -130,32 +138,62 @@ def _best_level(found: list[list[tuple[int, int]]], count: int) -> list[tuple[in
     return found[int(np.argmin(np.abs(np.array(counts) - count) + (np.array(counts) > count) * 0.5))]
 
 
+def _tidy(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join the pieces of one exercise (together no longer than a typical one, apart by less than the usual
+    pause), then drop bursts far shorter than a typical exercise (a blink, a swallow, a word)."""
+    if len(runs) < 3:
+        return runs
+    typical = float(np.median([e - s + 1 for s, e in runs]))
+    pause = float(np.median([runs[i + 1][0] - runs[i][1] - 1 for i in range(len(runs) - 1)]))
+    out = [list(runs[0])]
+    for s, e in runs[1:]:
+        if s - out[-1][1] - 1 < pause and e - out[-1][0] + 1 <= 1.3 * typical:
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out if e - s + 1 >= 0.4 * typical]
+
+
 def _fit_count(a: np.ndarray, runs: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
     runs = list(runs)
     while len(runs) > count:
         gaps = [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
         i = int(np.argmin(gaps))
         runs[i:i + 2] = [(runs[i][0], runs[i + 1][1])]
+    if 1 < len(runs) < count:
+        runs = _insert_faint(runs, count - len(runs))
     while 0 < len(runs) < count:
-        runs = _insert_faint(runs) if len(runs) > 1 and _has_room(runs) else _split_longest(a, runs)
+        runs = _split_longest(a, runs)
         if runs is None:
             break
     return runs or []
 
 
-def _has_room(runs: list[tuple[int, int]]) -> bool:
-    lengths = [e - s + 1 for s, e in runs]
+def _insert_faint(runs: list[tuple[int, int]], missing: int) -> list[tuple[int, int]]:
+    """Exercises too faint to see sit in unusually long quiet gaps: as many typical runs as fit the rhythm of
+    the others (typical length, usual pause), spread evenly in each gap."""
+    length = float(np.median([e - s + 1 for s, e in runs]))
     gaps = [runs[i + 1][0] - runs[i][1] - 1 for i in range(len(runs) - 1)]
-    return max(gaps) >= float(np.median(lengths)) + float(np.median(gaps))
-
-
-def _insert_faint(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """An exercise too faint to see sits in an unusually long quiet gap: put a typical run in its middle."""
-    length = int(np.median([e - s + 1 for s, e in runs]))
-    gaps = [runs[i + 1][0] - runs[i][1] - 1 for i in range(len(runs) - 1)]
-    i = int(np.argmax(gaps))
-    start = runs[i][1] + 1 + (gaps[i] - length) // 2
-    return runs[: i + 1] + [(start, start + length - 1)] + runs[i + 1:]
+    pause = float(np.median(gaps))
+    placed = [0] * len(gaps)
+    for _ in range(missing):
+        room = [(g - pause) / (length + pause) - n for g, n in zip(gaps, placed)]
+        i = int(np.argmax(room))
+        if room[i] < 0.5:
+            break
+        placed[i] += 1
+    out: list[tuple[int, int]] = []
+    for i, run in enumerate(runs):
+        out.append(run)
+        if i < len(gaps) and placed[i]:
+            n = placed[i]
+            fit = (gaps[i] - (n + 1) * pause) / n  # the usual pause on either side of each
+            d = min(length, fit) if fit > 0 else gaps[i] / (n + 1)
+            space = (gaps[i] - n * d) / (n + 1)
+            for k in range(n):
+                start = int(round(run[1] + 1 + space * (k + 1) + d * k))
+                out.append((start, start + int(round(d)) - 1))
+    return out
 
 
 def _split_longest(a: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:

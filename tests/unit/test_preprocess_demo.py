@@ -32,7 +32,7 @@ def test_weakened_side_has_a_larger_asymmetry_index(demo_project, demo_project_w
     assert left >= 9, {k: (a["asymmetry_index"], a["weaker_side"]) for k, a in weak.items()}
 
 
-@pytest.mark.parametrize("which", ["demo_project", "demo_project_weak"])
+@pytest.mark.parametrize("which", ["demo_project", "demo_project_weak", "demo_project_weak_long"])
 def test_suggested_boundaries_are_near_the_true_ones(which, request):
     demo = request.getfixturevalue(which)
     session = load_project(demo.project).session
