@@ -21,6 +21,7 @@ from fshd_studio.preprocess.asymmetry import MESH_MEASURES, Asymmetry, measure_a
 from fshd_studio.preprocess.params import PreprocessParams
 from fshd_studio.preprocess.sampling import ClipFrames, clip_frames, full_grid_steps, snippet_frame_indices
 from fshd_studio.preprocess.flowpoints import FlowPoints
+from fshd_studio.preprocess.prefetch import prefetch
 from fshd_studio.preprocess.tracking import FaceTracker
 
 CANVAS_MARGIN = 0.25  # canvas covers the aligned square plus this share of its side on each side
@@ -97,7 +98,7 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
     flow = FlowPoints()
     last_sim: np.ndarray | None = None
     with FaceTracker(params.track_max_side) as tracker:
-        for n, (idx, rgb) in enumerate(iter_wanted(reader, wanted)):
+        for n, (idx, rgb) in enumerate(prefetch(iter_wanted(reader, wanted))):
             if n % 8 == 0:
                 check_cancel(cancel)
             if idx in tracked_set:
