@@ -44,6 +44,7 @@ def motion_trace(video: Path, *, params: MotionParams = MotionParams(), report: 
                  cancel: threading.Event | None = None) -> MotionTrace:
     """Expression activity over the whole recording."""
     from fshd_studio.io.video import open_video
+    from fshd_studio.preprocess.prefetch import prefetch
     from fshd_studio.preprocess.tracking import FaceTracker
 
     reader = open_video(video)
@@ -52,7 +53,7 @@ def motion_trace(video: Path, *, params: MotionParams = MotionParams(), report: 
     frames, lms = [], []
     total = (tb.frame_count + step - 1) // step
     with FaceTracker(params.track_max_side) as tracker:
-        for k, item in enumerate(reader.iter_frames(0, tb.frame_count, step)):
+        for k, item in enumerate(prefetch(reader.iter_frames(0, tb.frame_count, step))):
             idx, rgb = (int(item[0]), item[1]) if isinstance(item, tuple) else (k * step, item)
             if k % 20 == 0:
                 check_cancel(cancel)
