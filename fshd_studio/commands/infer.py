@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 from fshd_studio.commands.common import existing_file, print_json, print_progress

@@ -193,6 +193,13 @@ class SessionController(QObject):
         self._timebases[camera_id] = tb
         return tb
 
+    def video_problem(self, camera_id: str) -> str | None:
+        """None when the camera's video can be shown, else what is wrong with it, for the user."""
+        if self.timebase(camera_id) is not None:
+            return None
+        cam = self._require().camera(camera_id)
+        return "video missing" if not cam.video.is_file() else "video cannot be read (damaged, or not a video)"
+
     def session_range_ms(self) -> tuple[float, float]:
         if self.session is None:
             return (0.0, 0.0)

@@ -83,11 +83,11 @@ class SessionSummary(QFrame):
             return ["No session open."]
         out = [f"Patient {s.patient_id or '—'} · visit {s.visit_date or '—'} · protocol {s.protocol.name}"]
         for cam in s.cameras:
-            tb = c.timebase(cam.id)
-            if tb is None:
-                what = "video missing" if not cam.video.is_file() else "video cannot be read"
-                out.append(f"⚠ {cam.label or cam.id}: {what} ({cam.video.name})")
+            problem = c.video_problem(cam.id)
+            if problem:
+                out.append(f"⚠ {cam.label or cam.id}: {problem} ({cam.video.name})")
                 continue
+            tb = c.timebase(cam.id)
             vfr = " VFR" if tb.is_variable else ""
             out.append(f"{cam.label or cam.id}: {tb.fps:.2f} fps{vfr} · {format_ms(tb.duration_ms)[:-2]} · "
                        f"offset {cam.offset_ms:+.0f} ms")

@@ -14,10 +14,10 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled
-from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
 from fshd_studio.gui import controller as ctl  # module attribute: tests stand in a slow indexer
-from fshd_studio.gui.worker import run_with_progress
+from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
 from fshd_studio.gui.dialogs import SaveChoice
+from fshd_studio.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow

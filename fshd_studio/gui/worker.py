@@ -52,7 +52,7 @@ def run_with_progress(parent: QWidget | None, label: str, work: Callable[..., An
     job = _Job((lambda c: work(c, report)) if reported else work, cancel)
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
-    dialogs: list[QProgressDialog] = []
+    dialogs: list[tuple[QProgressDialog, QProgressBar]] = []
 
     def on_done(result: Any, exc: Any) -> None:
         outcome["result"], outcome["exc"] = result, exc
@@ -62,21 +62,20 @@ def run_with_progress(parent: QWidget | None, label: str, work: Callable[..., An
         if "exc" in outcome:
             return
         dlg = QProgressDialog(label, "Cancel", 0, 0, parent)
-        # our own bar, set directly: QProgressDialog.setValue runs processEvents when the dialog is modal
-        dlg.setBar(QProgressBar(dlg))
-        dlg.setRange(0, 0)
+        bar = QProgressBar(dlg)  # set directly: QProgressDialog.setValue runs processEvents when modal
+        bar.setRange(0, 0)
+        dlg.setBar(bar)
         dlg.setWindowTitle("FSHD Studio")
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.canceled.connect(cancel.set)
         dlg.show()
-        dialogs.append(dlg)
+        dialogs.append((dlg, bar))
 
     def poll() -> None:
         if not dialogs or not latest:
             return
-        p, dlg = latest[0], dialogs[0]
-        bar = dlg.findChild(QProgressBar)
-        if p.total > 0 and bar is not None:
+        p, (dlg, bar) = latest[0], dialogs[0]
+        if p.total > 0:
             bar.setRange(0, p.total)
             bar.setValue(min(p.done, p.total))
         dlg.setLabelText(f"{label}\n{p.stage.replace('_', ' ')}" + (f": {p.done} of {p.total}" if p.total else ""))
@@ -95,7 +94,7 @@ def run_with_progress(parent: QWidget | None, label: str, work: Callable[..., An
     timer.stop()
     poller.stop()
     cancelled = cancel.is_set()  # before closing: a QProgressDialog emits canceled() when it closes
-    for dlg in dialogs:
+    for dlg, _bar in dialogs:
         dlg.canceled.disconnect(cancel.set)
         dlg.close()
         dlg.deleteLater()

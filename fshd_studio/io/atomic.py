@@ -22,10 +22,9 @@ def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
                                dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    _normal_permissions(tmp_path)
     try:
         yield tmp_path
-        _normal_permissions(tmp_path)  # again: some writers (safetensors) replace the file with a 0600 one
+        _normal_permissions(tmp_path)  # after the writer: some (safetensors) replace the file with a new 0600 one
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)

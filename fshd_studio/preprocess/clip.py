@@ -31,7 +31,8 @@ CANVAS_SCALE = 1.5  # canvas pixels per aligned pixel
 class FrameSource(Protocol):
     """What preprocessing needs of fshd_studio.io.video.VideoReader."""
 
-    def iter_frames(self, start: int, stop: int, step: int = 1, only: np.ndarray | None = None) -> Iterator[Any]: ...
+    def iter_frames(self, start: int, stop: int, step: int = 1,
+                    only: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]: ...
 
 
 @dataclass
@@ -52,16 +53,11 @@ class ClipResult:
 
 
 def iter_wanted(reader: FrameSource, wanted: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """(index, RGB) for each wanted frame (sorted, unique), by one sequential decode."""
+    """(index, RGB) for each wanted frame (sorted, unique), by one sequential decode; the others are not
+    even converted."""
     if wanted.size == 0:
         return
-    step = int(np.gcd.reduce(np.diff(wanted))) if wanted.size > 1 else 1
-    start, stop = int(wanted[0]), int(wanted[-1]) + 1
-    want = set(int(w) for w in wanted)
-    for k, item in enumerate(reader.iter_frames(start, stop, step, only=wanted)):  # the others not even converted
-        idx, rgb = (int(item[0]), item[1]) if isinstance(item, tuple) else (start + k * step, item)
-        if idx in want:
-            yield idx, rgb
+    yield from reader.iter_frames(int(wanted[0]), int(wanted[-1]) + 1, only=wanted)
 
 
 def _canvas_matrix(params: PreprocessParams) -> tuple[np.ndarray, int]:

@@ -106,11 +106,9 @@ class CameraView(QWidget):
             self._show_missing("")  # no session, or a view of the previous session awaiting deletion
             return
         video = Path(cam.video)
-        if not video.is_file():
-            self._show_missing(f"video missing — relocate\n{video.name}")
-            return
-        if self.controller.timebase(self.camera_id) is None:
-            self._show_missing(f"video cannot be read (damaged, or not a video) — relocate\n{video.name}")
+        problem = self.controller.video_problem(self.camera_id)
+        if problem:
+            self._show_missing(f"{problem} — relocate\n{video.name}")
             return
         self._relocate.hide()
         self._loader = FrameLoader(self.camera_id, video, self._opener)

@@ -19,8 +19,8 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.session import Segment
 from fshd_studio.gui.timeline.actions import TimelineActions
 from fshd_studio.gui.timeline.exercise_picker import DigitBuffer, ExercisePicker
-from fshd_studio.gui.timeline.segment_region import SegmentRegion
 from fshd_studio.gui.timeline.playhead import Playhead
+from fshd_studio.gui.timeline.segment_region import SegmentRegion
 from fshd_studio.gui.timeline.style import MARK_IN, PENDING, PLAYHEAD
 from fshd_studio.gui.timeline.tier_lanes import TierLanes
 from fshd_studio.gui.timeline.view_box import TimelineViewBox
