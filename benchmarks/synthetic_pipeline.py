@@ -71,9 +71,11 @@ def resize_like_the_model(snippets: np.ndarray, size: int) -> np.ndarray:
     """What FSHDModel.normalise does to 224 px input (bilinear, antialiased), back to uint8."""
     import torch
 
+    from fshd_studio.model.network import resize_frames
+
     s, t, h, w, c = snippets.shape
     x = torch.from_numpy(snippets.reshape(s * t, h, w, c)).permute(0, 3, 1, 2).float().div_(255.0)
-    x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    x = resize_frames(x, size)
     out = (x.clamp_(0, 1) * 255.0).round_().to(torch.uint8).permute(0, 2, 3, 1).numpy()
     return np.ascontiguousarray(out.reshape(s, t, size, size, c))
 

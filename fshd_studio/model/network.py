@@ -118,8 +118,7 @@ class FSHDModel(nn.Module):
         x = clips.reshape(b * s * t, h, w, c).permute(0, 3, 1, 2).float().div_(255.0)
         size = self.cfg.image_size
         if (h, w) != (size, size):
-            x = nn.functional.interpolate(x, size=(size, size), mode="bilinear", antialias=True,
-                                          align_corners=False)
+            x = resize_frames(x, size)
         x = x.reshape(b * s, t, c, size, size)
         return (x - self.mean) / self.std
 
@@ -157,6 +156,11 @@ class FSHDModel(nn.Module):
 
     def trainable_parameter_names(self) -> list[str]:
         return [n for n, p in self.named_parameters() if p.requires_grad]
+
+
+def resize_frames(x: torch.Tensor, size: int) -> torch.Tensor:
+    """(N, 3, H, W) float → (N, 3, size, size): how the model brings any input to its image size."""
+    return nn.functional.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
 
 
 def _adapter_hook(adapter: Adapter):
