@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from fshd_studio.core.errors import UserError
+from fshd_studio.core.results import CLASSES  # noqa: F401 - re-exported: the model's class order
 
-CLASSES = ("fshd_moderate", "fshd_severe", "other_nmd", "control")
 FSHD_CLASSES = frozenset({0, 1})
 CONFIG_SCHEMA_VERSION = 1
 
