@@ -1,7 +1,9 @@
 """The protocol checklist beside the timeline: the 15 exercises, each with its state.
 
-States (worst first): missing, overlapping, outside video, too short for the model's 256 source frames,
-suggested (not yet reviewed), done, confirmed. Clicking a row selects that exercise and shows its segment.
+States (worst first): missing, overlapping, outside video, no video (a camera's file is missing or cannot be
+read), too short for the model's 256 source frames, suggested (not yet reviewed), unusable, done, confirmed.
+The summary counts as ready only done and confirmed segments whose videos are there; "to check" counts every
+segment that needs the annotator's eyes (suggested ones included). Clicking a row selects that exercise and shows its segment.
 The widget only reads the controller; a click calls `select` / `set_playhead` (view state, not undoable).
 """
 
@@ -25,6 +27,7 @@ class ItemState(str, Enum):
     MISSING = "missing"
     OVERLAP = "overlapping"
     OUTSIDE = "outside video"
+    NO_VIDEO = "no video"
     TOO_SHORT = "too short"
     SUGGESTED = "suggested"
     UNUSABLE = "unusable"
@@ -36,6 +39,7 @@ STATE_COLORS: dict[ItemState, str] = {
     ItemState.MISSING: "#9aa3ad",
     ItemState.OVERLAP: "#c0392b",
     ItemState.OUTSIDE: "#c0392b",
+    ItemState.NO_VIDEO: "#c0392b",
     ItemState.TOO_SHORT: "#d68910",
     ItemState.SUGGESTED: "#7d5ba6",
     ItemState.UNUSABLE: "#6c757d",
@@ -43,11 +47,17 @@ STATE_COLORS: dict[ItemState, str] = {
     ItemState.CONFIRMED: "#1e8449",
 }
 STATE_MARKS: dict[ItemState, str] = {
-    ItemState.MISSING: "○", ItemState.OVERLAP: "⚠", ItemState.OUTSIDE: "⚠", ItemState.TOO_SHORT: "◔",
+    ItemState.MISSING: "○", ItemState.OVERLAP: "⚠", ItemState.OUTSIDE: "⚠", ItemState.NO_VIDEO: "⚠",
+    ItemState.TOO_SHORT: "◔",
     ItemState.SUGGESTED: "◌", ItemState.UNUSABLE: "⊘", ItemState.DONE: "●", ItemState.CONFIRMED: "✔",
 }
 _FINDING_STATES = ((FindingKind.MISSING, ItemState.MISSING), (FindingKind.OVERLAP, ItemState.OVERLAP),
-                   (FindingKind.OUTSIDE_VIDEO, ItemState.OUTSIDE), (FindingKind.TOO_SHORT, ItemState.TOO_SHORT))
+                   (FindingKind.OUTSIDE_VIDEO, ItemState.OUTSIDE), (FindingKind.VIDEO_MISSING, ItemState.NO_VIDEO),
+                   (FindingKind.TOO_SHORT, ItemState.TOO_SHORT))
+# what the summary calls ready, and what it asks the annotator to look at
+READY_STATES = frozenset({ItemState.DONE, ItemState.CONFIRMED})
+CHECK_STATES = frozenset({ItemState.OVERLAP, ItemState.OUTSIDE, ItemState.NO_VIDEO, ItemState.TOO_SHORT,
+                          ItemState.SUGGESTED})
 
 
 @dataclass(frozen=True)
@@ -61,12 +71,14 @@ class ChecklistItem:
 
 
 def checklist_items(session: Session, findings: list[Finding]) -> list[ChecklistItem]:
-    """One item per protocol exercise; the worst finding decides the state."""
+    """One item per protocol exercise; the worst finding decides the state. A camera whose video is missing
+    (a finding about no exercise) concerns every exercise that has a segment."""
     items = []
+    no_video = [f for f in findings if f.kind == FindingKind.VIDEO_MISSING]
     for ex in session.protocol.exercises:
-        mine = [f for f in findings if f.exercise_id == ex.id]
-        kinds = {f.kind for f in mine}
         seg = session.segments.get(ex.id)
+        mine = [f for f in findings if f.exercise_id == ex.id] + (no_video if seg is not None else [])
+        kinds = {f.kind for f in mine}
         state = next((s for k, s in _FINDING_STATES if k in kinds), None)
         if state is None and seg is not None:
             state = {SegmentStatus.SUGGESTED: ItemState.SUGGESTED, SegmentStatus.UNUSABLE: ItemState.UNUSABLE,
@@ -80,6 +92,19 @@ def checklist_items(session: Session, findings: list[Finding]) -> list[Checklist
         items.append(ChecklistItem(ex.id, ex.name_en, state, seg.span.duration_ms / 1000.0 if seg else None,
                                    tuple(dict.fromkeys(f.message for f in mine)), labels))
     return items
+
+
+def summary_text(items: list[ChecklistItem]) -> str:
+    """E.g. "3 of 15 ready · 12 to check"; missing exercises are named when there are any."""
+    if not items:
+        return "No session open"
+    ready = sum(1 for i in items if i.state in READY_STATES)
+    check = sum(1 for i in items if i.state in CHECK_STATES)
+    missing = sum(1 for i in items if i.state == ItemState.MISSING)
+    parts = [f"{ready} of {len(items)} ready", f"{check} to check"]
+    if missing:
+        parts.append(f"{missing} missing")
+    return " · ".join(parts)
 
 
 def _camera_label(session: Session, camera_id: str) -> str:
@@ -116,6 +141,7 @@ class ProtocolChecklist(QWidget):
         self.title.setObjectName("panelTitle")
         self.summary = QLabel("", self)
         self.summary.setObjectName("checklistSummary")
+        self.summary.setWordWrap(True)  # never cut: a narrow side panel wraps the line
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("checklistTree")
         self.tree.setColumnCount(4)
@@ -149,10 +175,9 @@ class ProtocolChecklist(QWidget):
             for it in self.items:
                 self.tree.addTopLevelItem(self._row(it))
         self._on_selection(self.controller.selected())
-        done = sum(1 for i in self.items if i.state in (ItemState.DONE, ItemState.CONFIRMED))
-        issues = sum(1 for i in self.items if i.state in (ItemState.OVERLAP, ItemState.OUTSIDE, ItemState.TOO_SHORT))
-        self.summary.setText(f"{done} of {len(self.items)} ready · {issues} to check" if self.items
-                             else "No session open")
+        self.summary.setText(summary_text(self.items))
+        self.summary.setToolTip("Ready: done or confirmed, with every camera's video there. To check: suggested, "
+                                "overlapping, outside the video, too short, or a camera's video missing.")
 
     def _row(self, it: ChecklistItem) -> QTreeWidgetItem:
         length = f"{it.duration_s:.1f} s" if it.duration_s is not None else "—"
