@@ -1,7 +1,9 @@
-"""Run a model folder over a session's preprocessed input: per exercise × camera scores (+ attention maps).
+"""Run a model folder over a session's preprocessed input: per exercise × camera scores.
 
-    for r in run_inference(inputs, model_dir, device="auto", want_attention=True, report=..., cancel=...):
-        r.exercise_id, r.camera_id, r.p_fshd, r.class_probs, r.attention
+    for r in run_inference(inputs, model_dir, device="auto", report=..., cancel=...):
+        r.exercise_id, r.camera_id, r.p_fshd, r.class_probs
+
+(Attention heatmaps: inference/attention.py, a rollout over all encoder layers.)
 
 `inputs` is any iterable of `ClipInput` (exercise, camera, uint8 (8, 16, H, W, 3) array); arrays of another
 side are resized to the model's image size. Batched on the chosen device; progress and cancel as DESIGN.md.
@@ -10,7 +12,7 @@ side are resized to the model's image size. Batched on the chosen device; progre
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -34,9 +36,6 @@ class ExerciseResult:
     p_fshd: float
     class_probs: dict[str, float]
     predicted_class: str
-    attention: np.ndarray | None = field(default=None, repr=False)
-    """(snippets, time tokens, rows, cols) float32: attention each patch receives in the last encoder
-    layer (mean over heads and queries), each map summing to 1 — a heatmap over the face per tubelet."""
 
     def to_dict(self) -> dict[str, object]:
         return {"exercise": self.exercise_id, "camera": self.camera_id, "p_fshd": round(self.p_fshd, 6),
@@ -45,7 +44,7 @@ class ExerciseResult:
 
 
 def run_inference(inputs: Iterable[ClipInput], model_dir: Path, *, device: str = "auto",
-                  want_attention: bool = False, batch_size: int = 4, report: ReportFn = no_report,
+                  batch_size: int = 4, report: ReportFn = no_report,
                   cancel: threading.Event | None = None) -> Iterator[ExerciseResult]:
     """Yields one result per input, in input order, as each batch finishes."""
     import torch
@@ -57,21 +56,19 @@ def run_inference(inputs: Iterable[ClipInput], model_dir: Path, *, device: str =
     items = list(inputs)
     dev = pick_device(device)
     model, _card = load_model(Path(model_dir), dev)
-    model.set_attention("eager" if want_attention else "sdpa")   # SDPA is faster but returns no maps
+    model.set_attention("sdpa")   # faster than eager; scores are the same
     report(Progress("infer", 0, len(items)))
     for start in range(0, len(items), batch_size):
         check_cancel(cancel)
         batch = items[start:start + batch_size]
         clips = torch.from_numpy(np.stack([_checked(b, model.cfg.snippets) for b in batch])).to(dev)
         with torch.no_grad(), torch.autocast(dev.type, dtype=torch.float16, enabled=dev.type == "cuda"):
-            out = model(clips, want_attention=want_attention)
+            out = model(clips)
         p_fshd = torch.softmax(out.binary_logits.float(), -1)[:, 1].cpu().numpy()
         probs = torch.softmax(out.severity_logits.float(), -1).cpu().numpy()
-        maps = _attention_maps(out.attentions, model.cfg, len(batch)) if want_attention else None
         for i, b in enumerate(batch):
             yield ExerciseResult(b.exercise_id, b.camera_id, float(p_fshd[i]),
-                                 {c: float(p) for c, p in zip(CLASSES, probs[i])}, CLASSES[int(probs[i].argmax())],
-                                 None if maps is None else maps[i])
+                                 {c: float(p) for c, p in zip(CLASSES, probs[i])}, CLASSES[int(probs[i].argmax())])
         report(Progress("infer", start + len(batch), len(items)))
 
 
@@ -82,10 +79,3 @@ def _checked(item: ClipInput, snippets: int) -> np.ndarray:
                         f"({snippets}, frames, H, W, 3), got {a.dtype} {a.shape}; run preprocess again")
     return a
 
-
-def _attention_maps(attentions, cfg, batch: int) -> np.ndarray:
-    last = attentions[-1].float()                       # (B*S, heads, N, N)
-    received = last.mean(dim=(1, 2))                    # (B*S, N): attention each token receives
-    side = cfg.image_size // cfg.patch_size
-    maps = received.reshape(batch, cfg.snippets, cfg.time_tokens, side, side)
-    return maps.cpu().numpy().astype(np.float32) / maps.sum(dim=(-1, -2), keepdim=True).cpu().numpy()
