@@ -90,8 +90,11 @@ def protocol_from_dict(data: dict[str, Any], source: str) -> Protocol:
             reference_exercise=int(data["reference_exercise"]),
             exercises=exercises,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise UserError(f"protocol file {source} is malformed ({exc!r}); fix the file or pick another protocol") from exc
+    if not 1 <= len(exercises) <= 1000 or any(not 0 <= e.id <= 10_000 for e in exercises):
+        raise UserError(f"protocol file {source} lists {len(exercises)} exercises or an exercise id outside "
+                        "0–10000; fix the file or pick another protocol")
     ids = proto.ids()
     if len(set(ids)) != len(ids):
         raise UserError(f"protocol file {source} repeats an exercise id; every exercise needs its own id")

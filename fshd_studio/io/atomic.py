@@ -1,13 +1,85 @@
-"""Every file the app writes goes through here: temp file in the same folder, flush, fsync, rename."""
+"""Every file the app writes goes through here: temp file in the same folder, flush, fsync, rename.
+
+Temp files and folders are named `.<target name>.<pid>@<host>.<random>...`, so that the leftovers of a writer
+that was killed (power cut, SIGKILL) can be told from the work of one still running: `clean_stale_temps`
+removes those whose process is gone (on this machine) or that are more than a day old (any machine).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import socket
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+
+STALE_AFTER_S = 86_400.0  # a temp file of another machine (shared folder) is left alone for a day
+_OWNER = re.compile(r"^(\d+)@([A-Za-z0-9-]*)\.")
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname().split(".")[0])[:24]
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of this process's temp files beside a target called `name`."""
+    return f".{name}.{os.getpid()}@{_host()}."
+
+
+def temp_dir(target: Path) -> Path:
+    """A new hidden temp folder beside `target` (a folder written whole and renamed into place)."""
+    return Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _is_stale(entry: Path, rest: str, now: float) -> bool:
+    try:
+        age = now - entry.lstat().st_mtime
+    except OSError:
+        return False
+    m = _OWNER.match(rest)
+    if m is not None and m.group(2) == _host():
+        pid = int(m.group(1))
+        return pid != os.getpid() and not _alive(pid)
+    return age > STALE_AFTER_S
+
+
+def clean_stale_temps(target: Path) -> list[Path]:
+    """Remove the temp files/folders that killed writers left beside `target`; returns what was removed."""
+    target = Path(target)
+    prefix = f".{target.name}."
+    removed = []
+    now = time.time()
+    try:
+        entries = [e for e in target.parent.iterdir() if e.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for entry in entries:
+        rest = entry.name[len(prefix):]
+        if not (_OWNER.match(rest) or rest.endswith(".tmp") or rest.startswith("old.")):
+            continue
+        if not _is_stale(entry, rest, now):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
 
 
 @contextmanager
@@ -18,7 +90,8 @@ def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix + ".tmp",
+    clean_stale_temps(target)  # what a killed writer of the same file left
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=suffix or target.suffix + ".tmp",
                                dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -7,17 +7,19 @@ Schema history
 
 from __future__ import annotations
 
-import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from fshd_studio import __version__
-from fshd_studio.core.errors import ProjectFileError
+from fshd_studio.core.errors import ProjectFileError, UserError
 from fshd_studio.core.session import Camera, Segment, SegmentStatus, Session, Span
-from fshd_studio.io.atomic import atomic_write_json
+from fshd_studio.io.atomic import atomic_write_json, clean_stale_temps
+from fshd_studio.io.fields import Fields
 from fshd_studio.io.protocol_file import load_protocol
+from fshd_studio.io.textfile import read_json_file
 
 SCHEMA_VERSION = 2
 PROJECT_SUFFIX = ".fshd.json"
@@ -83,27 +85,28 @@ def _migrate_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
 
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
 
+# Sane bounds: a session is at most a day long, and so is a camera's sync offset (the offset editor's range).
+MAX_SESSION_MS = 86_400_000.0
+MAX_OFFSET_MS = 86_400_000.0
+REMEDY = "fix it in a text editor or restore a backup (or its autosave)"
+CAMERA_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")  # also a folder name in preprocess output
+
 
 def load_project(path: Path) -> LoadedProject:
+    """Read a project file; every problem is a ProjectFileError naming the file, the field and what to do."""
     path = Path(path).absolute()
-    if not path.is_file():
-        raise ProjectFileError(f"project file {path} does not exist; check the path or open another project")
-    raw = path.read_bytes()
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ProjectFileError(f"project file {path} is not a text file ({exc.reason}); "
-                               "it is not an FSHD Studio project") from exc
-    except json.JSONDecodeError as exc:
-        hint = "it looks cut short (was a save interrupted?)" if not raw.rstrip().endswith(b"}") else "it is damaged"
-        raise ProjectFileError(
-            f"project file {path} cannot be read: {hint} — {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
-            f"column {exc.colno}; "
-            f"open its autosave ({path.name}.autosave) if there is one, or a backup") from exc
+        data = read_json_file(path, "project file", f"open its autosave ({path.name}.autosave) if there is "
+                              "one, or a backup")
+    except ProjectFileError:
+        raise
+    except UserError as exc:
+        raise ProjectFileError(str(exc)) from None
+    clean_stale_temps(path)  # leftovers of a save that was killed
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ProjectFileError(f"project file {path} has no schema_version; it is not an FSHD Studio project")
     version = data["schema_version"]
-    if not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ProjectFileError(f"project file {path} has an invalid schema_version {version!r}")
     if version > SCHEMA_VERSION:
         raise ProjectFileError(
@@ -111,47 +114,82 @@ def load_project(path: Path) -> LoadedProject:
             f"{SCHEMA_VERSION}); update FSHD Studio to open it")
     migrated_from = version if version < SCHEMA_VERSION else None
     while version < SCHEMA_VERSION:
-        data = MIGRATIONS[version](data)
+        try:
+            data = MIGRATIONS[version](data)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise ProjectFileError(f"project file {path} (schema {version}) has a missing or wrong field "
+                                   f"({exc!r}); {REMEDY}") from None
         version = data["schema_version"]
-    try:
-        loaded = _build(data, path)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProjectFileError(f"project file {path} is missing or has a wrong field ({exc!r}); "
-                               "fix the file or restore a backup") from exc
+    loaded = _build(data, path)
     loaded.migrated_from = migrated_from
     return loaded
 
 
 def _build(d: dict[str, Any], path: Path) -> LoadedProject:
+    f = Fields(path, "project file", REMEDY, ProjectFileError)
     base = path.parent
-    protocol = load_protocol(d.get("protocol", "fshd-15"), base)
-    cameras = [
-        Camera(id=str(c["id"]), video=(base / c["video"]).resolve(), offset_ms=float(c.get("offset_ms", 0.0)),
-               label=str(c.get("label", "")))
-        for c in d["cameras"]
-    ]
-    if len({c.id for c in cameras}) != len(cameras):
-        raise ValueError("two cameras share an id")
+    protocol_ref = f.text(d, "protocol", default="fshd-15", nonempty=True)
+    protocol = load_protocol(protocol_ref, base)
+    cameras = [_camera(f, f.obj(c, f"cameras[{i}]"), f"cameras[{i}]", base)
+               for i, c in enumerate(f.items(d, "cameras"))]
+    if not cameras:
+        raise f.fail('"cameras"', "is empty; a session needs at least one camera video",
+                     "start a new session from the videos (drop them on the window) or restore a backup")
+    ids = [c.id for c in cameras]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise f.fail('"cameras"', f"has two cameras with the id {twice[0]!r}; every camera needs its own id")
     segments: dict[int, Segment] = {}
-    for s in d.get("segments", []):
-        seg = Segment(int(s["exercise_id"]), Span(float(s["start_ms"]), float(s["end_ms"])),
-                      SegmentStatus(s.get("status", "draft")), str(s.get("annotator", "")), str(s.get("note", "")))
+    for i, s in enumerate(f.items(d, "segments", default=[])):
+        seg = _segment(f, f.obj(s, f"segments[{i}]"), f"segments[{i}]")
+        if seg.exercise_id in segments:
+            old = segments[seg.exercise_id].span
+            raise f.fail(f"segments[{i}]", f"is a second segment for exercise {seg.exercise_id} "
+                         f"({old.start_ms:.0f}–{old.end_ms:.0f} ms and {seg.span.start_ms:.0f}–"
+                         f"{seg.span.end_ms:.0f} ms); a session holds one segment per exercise — delete the wrong "
+                         "one")
         segments[seg.exercise_id] = seg
-    elan = d.get("elan") or {}
-    linked = elan.get("linked_eaf")
+    elan = f.sub(d, "elan", default={})
+    linked = f.text(elan, "linked_eaf", "elan", default="")
     session = Session(
-        patient_id=str(d.get("patient_id", "")),
-        visit_date=str(d.get("visit_date", "")),
+        patient_id=f.text(d, "patient_id", default="", max_len=200),
+        visit_date=f.text(d, "visit_date", default="", max_len=64),
         protocol=protocol,
         cameras=cameras,
         segments=segments,
-        protocol_file=str(d.get("protocol", "fshd-15")),
+        protocol_file=protocol_ref,
         linked_eaf=(base / linked).resolve() if linked else None,
-        exercise_tier=str(elan.get("exercise_tier", "Exercise")),
-        notes=str(d.get("notes", "")),
+        exercise_tier=f.text(elan, "exercise_tier", "elan", default="Exercise", max_len=500),
+        notes=f.text(d, "notes", default="", max_len=1_000_000),
     )
     missing = [c.id for c in cameras if not c.video.is_file()]
     return LoadedProject(session, path, missing, None)
+
+
+def _camera(f: Fields, c: dict[str, Any], where: str, base: Path) -> Camera:
+    cid = f.text(c, "id", where, max_len=64)
+    if not CAMERA_ID.match(cid) or cid.rstrip(".") != cid:
+        raise f.fail(f"{where}.id", f"is {cid!r}; a camera id is a short name of letters, digits, spaces, "
+                     "'.', '_' or '-' (e.g. front)")
+    video = f.text(c, "video", where, nonempty=True, max_len=4096)
+    if "\x00" in video:
+        raise f.fail(f"{where}.video", "holds a NUL character")
+    return Camera(id=cid, video=(base / video).resolve(),
+                  offset_ms=f.number(c, "offset_ms", where, default=0.0, lo=-MAX_OFFSET_MS, hi=MAX_OFFSET_MS,
+                                     unit=" ms"),
+                  label=f.text(c, "label", where, default="", max_len=200))
+
+
+def _segment(f: Fields, s: dict[str, Any], where: str) -> Segment:
+    ex = f.integer(s, "exercise_id", where, lo=0, hi=10_000)
+    start = f.number(s, "start_ms", where, lo=0.0, hi=MAX_SESSION_MS, unit=" ms")
+    end = f.number(s, "end_ms", where, lo=0.0, hi=MAX_SESSION_MS, unit=" ms")
+    if not end > start:
+        raise f.fail(where, f"(exercise {ex}) ends at {end:g} ms, "
+                     f"{'before' if end < start else 'when'} it starts ({start:g} ms)")
+    status = f.choice(s, "status", tuple(x.value for x in SegmentStatus), where, default="draft")
+    return Segment(ex, Span(start, end), SegmentStatus(status), f.text(s, "annotator", where, default="", max_len=200),
+                   f.text(s, "note", where, default="", max_len=100_000))
 
 
 def relocate_video(session: Session, camera_id: str, new_path: Path) -> None:

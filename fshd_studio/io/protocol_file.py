@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.protocol import Protocol, protocol_from_dict
 from fshd_studio.io.resources import resource_path
+from fshd_studio.io.textfile import read_json_file
+
+MAX_PROTOCOL_BYTES = 4 << 20
 
 DEFAULT_PROTOCOL = "fshd-15"
 
@@ -28,8 +30,7 @@ def load_protocol(ref: str | Path = DEFAULT_PROTOCOL, base: Path | None = None) 
     if not path.is_file():
         raise UserError(f"protocol {ref_s!r} not found (looked for {path}); bundled protocols: "
                         f"{', '.join(bundled_protocols())}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"protocol file {path} is not valid JSON ({exc}); fix it or pick another protocol") from exc
+    data = read_json_file(path, "protocol file", "fix it or pick another protocol", MAX_PROTOCOL_BYTES)
+    if not isinstance(data, dict):
+        raise UserError(f"protocol file {path} does not hold a JSON object; fix it or pick another protocol")
     return protocol_from_dict(data, str(path))
