@@ -21,10 +21,13 @@ from fshd_studio.gui.autosave import Autosaver
 from fshd_studio.gui.checklist import ProtocolChecklist
 from fshd_studio.gui.controller import SessionController
 from fshd_studio.gui.dialogs import Prompts, ShortcutsDialog
+from fshd_studio.gui.job_bar import JobBar
+from fshd_studio.gui.jobs import JobRunner
+from fshd_studio.gui.results.dock import install_results
 from fshd_studio.gui.segment_info import SegmentInfo, SessionSummary
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.gui.shortcuts import MENUS, SHORTCUTS
-from fshd_studio.gui.status import StatusLine
+from fshd_studio.gui.status import MessageBar, StatusLine
 from fshd_studio.gui.window_actions import action_handlers, build_toolbar
 from fshd_studio.gui.window_files import FileActions
 
@@ -51,7 +54,12 @@ class MainWindow(FileActions, QMainWindow):
         self._build_stack()
         self._build_actions()
         self.toolbar = build_toolbar(self)
+        self.setStatusBar(MessageBar(self))  # long messages wrap instead of being cut
         self.status = StatusLine(self.controller, self.statusBar(), RESEARCH_NOTE)
+        self.jobs = JobRunner(self)  # the window's one job runner; its jobs are cancelled on close
+        self.job_bar = JobBar(self.jobs, self)
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self.results = install_results(self)  # the results panel (docked) and scoring
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.project_path_changed.connect(self._update_title)
@@ -345,6 +353,7 @@ class MainWindow(FileActions, QMainWindow):
         self._save_layout()
         self.settings.sync()
         self.autosaver.timer.stop()
+        self.jobs.shutdown()
         if self._media is not None:
             self._media.shutdown()
         QApplication.instance().removeEventFilter(self)

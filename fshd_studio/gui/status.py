@@ -1,9 +1,16 @@
 """The status bar: project, patient, unsaved marker, playhead time and reference-camera frame, and the
-permanent "Research use only" note."""
+permanent "Research use only" note.
+
+A temporary message (e.g. "Suggested 15 segments …") is never cut: while it shows, the session fields that
+leave it too little room step aside (frame first, then patient, then project) and come back when it goes;
+if it is still too long for the window, MessageBar wraps it onto a second line instead of clipping it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QStyle, QStyleOption, QWidget
 
 from fshd_studio.gui.controller import SessionController
 
@@ -14,6 +21,49 @@ def format_ms(ms: float) -> str:
     m, s = divmod(ms / 1000.0, 60.0)
     h, m = divmod(int(m), 60)
     return f"{sign}{h:d}:{m:02d}:{s:06.3f}" if h else f"{sign}{m:d}:{s:06.3f}"
+
+
+def message_room(bar: QStatusBar) -> int:
+    """The width (px) of a temporary message: QStatusBar draws it from x = 6 to 2 px left of the first
+    visible widget it holds."""
+    bar.layout().activate()
+    xs = [w.x() for w in bar.findChildren(QWidget) if w.parentWidget() is bar and w.isVisible()
+          and not w.isWindow() and not isinstance(w, QSizeGrip)]
+    return min(xs, default=bar.width() - 12) - 2 - 6
+
+
+class MessageBar(QStatusBar):
+    """A status bar whose temporary message wraps (the bar grows a line) instead of being clipped mid-word."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.messageChanged.connect(lambda _t: self.update())
+
+    def message_rect(self) -> QRect:
+        """Where the message goes: left of the first visible widget the bar holds (as QStatusBar does)."""
+        return QRect(6, 0, message_room(self), self.height())
+
+    def wrap_for(self, text: str, width: int) -> None:
+        """Grow to as many lines as `text` needs in `width` px (none when it fits on one)."""
+        fm = self.fontMetrics()
+        lines = 1 if not text or width <= 0 else fm.boundingRect(0, 0, width, 10000,
+                                                                 int(Qt.TextFlag.TextWordWrap), text).height() \
+            // max(1, fm.lineSpacing())
+        self.setMinimumHeight(fm.lineSpacing() * lines + 8 if lines > 1 else 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        text = self.currentMessage()
+        if not text:
+            super().paintEvent(event)
+            return
+        p = QPainter(self)
+        opt = QStyleOption()
+        opt.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, opt, p, self)
+        p.setPen(self.palette().windowText().color())
+        p.drawText(self.message_rect(), int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+                                            | Qt.TextFlag.TextWordWrap), text)
 
 
 class StatusLine:
@@ -32,6 +82,9 @@ class StatusLine:
         controller.dirty_changed.connect(lambda _d: self.refresh_dirty())
         controller.playhead_moved.connect(self.refresh_frame)
         controller.offset_changed.connect(lambda _c: self.refresh_frame(controller.playhead_ms()))
+        self._review = True
+        self._stepped_aside: list[QLabel] = []
+        bar.messageChanged.connect(self._fit_message)
         self.refresh()
 
     def _label(self, name: str) -> QLabel:
@@ -42,8 +95,37 @@ class StatusLine:
 
     def set_visible_for_review(self, review: bool) -> None:
         """The session fields belong to the Review mode; the research note stays in both."""
+        self._review = review
+        self._stepped_aside.clear()
         for lab in (self.project, self.patient, self.dirty, self.frame):
             lab.setVisible(review)
+        self._fit_message(self.bar.currentMessage())
+
+    def message_room(self) -> int:
+        return message_room(self.bar)
+
+    def message_width(self, text: str) -> int:
+        return self.bar.fontMetrics().horizontalAdvance(text) + 4
+
+    def _fit_message(self, text: str) -> None:
+        """Make room for `text`: hide the least needed session fields until it fits; restore them after."""
+        for lab in self._stepped_aside:
+            lab.setVisible(self._review)
+        self._stepped_aside.clear()
+        self.bar.setToolTip(text)
+        if not text or not self.bar.isVisible():
+            if isinstance(self.bar, MessageBar):
+                self.bar.wrap_for("", 0)
+            return
+        need = self.message_width(text)
+        for lab in (self.frame, self.patient, self.project):
+            if self.message_room() >= need:
+                break
+            if lab.isVisible():
+                lab.hide()
+                self._stepped_aside.append(lab)
+        if isinstance(self.bar, MessageBar):
+            self.bar.wrap_for(text, self.message_room())
 
     def refresh(self) -> None:
         c = self.controller

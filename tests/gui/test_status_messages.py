@@ -1,0 +1,46 @@
+"""Status-bar messages are shown in full ("Suggestec", "Recoverec" were cut by the session fields)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+
+from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
+
+SUGGESTED = ("Suggested 15 segments from the motion in front.mp4 (dashed): check each one and confirm it with C; "
+             "3 existing segments left as they were")
+RECOVERED = "Recovered unsaved work from visit.fshd.json.autosave; save to keep it"
+
+
+def _fits(bar, text: str) -> bool:
+    """The whole message fits the rectangle the bar draws it in (wrapped when it needs more than a line)."""
+    rect = bar.message_rect()
+    needed = bar.fontMetrics().boundingRect(QRect(0, 0, rect.width(), 10000), int(Qt.TextFlag.TextWordWrap), text)
+    return needed.width() <= rect.width() and needed.height() <= rect.height()
+
+
+def test_a_long_message_makes_room_then_the_fields_come_back(qtbot, main_window) -> None:
+    w = main_window
+    bar, status = w.statusBar(), w.status
+    w.resize(1200, 800)
+    qtbot.waitUntil(lambda: w.width() == 1200)
+    before = [lab.isVisible() for lab in (status.project, status.patient, status.frame)]
+    assert all(before)
+    for text in (SUGGESTED, RECOVERED):
+        bar.showMessage(text)
+        assert _fits(bar, text), text
+        assert status.note.isVisible() and status.dirty.isVisible()  # never hidden for a message
+    bar.clearMessage()
+    assert [lab.isVisible() for lab in (status.project, status.patient, status.frame)] == before
+    assert bar.minimumHeight() == 0
+
+
+def test_a_message_longer_than_the_window_wraps(qtbot, main_window) -> None:
+    w = main_window
+    w.resize(600, 600)  # as narrow as the window goes
+    qtbot.waitUntil(lambda: w.width() < 1200)
+    bar = w.statusBar()
+    one_line = bar.height()
+    bar.showMessage(SUGGESTED * 2)
+    assert bar.minimumHeight() > one_line
+    qtbot.waitUntil(lambda: bar.height() >= bar.minimumHeight())
+    assert _fits(bar, SUGGESTED * 2)
