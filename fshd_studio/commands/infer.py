@@ -1,14 +1,16 @@
-"""`fshd-studio infer PROJECT [--model DIR] [--device auto/cpu/cuda] --json OUT`."""
+"""`fshd-studio infer PROJECT [--model DIR] [--device auto/cpu/cuda] [--json OUT]`: a thin wrapper of
+inference.session.score_session; results are saved beside the project (NAME.results.json)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from fshd_studio.commands.common import existing_file, print_json, print_progress
 from fshd_studio.core.errors import UserError
+from fshd_studio.inference.backends import BACKENDS, PRECISIONS
+from fshd_studio.io.atomic import atomic_write_json
 
 DEFAULT_MODEL = "demo-synthetic"
 
@@ -20,58 +22,55 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project", help="the session's .fshd.json file")
     p.add_argument("--model", help=f"model folder (default: the bundled models/{DEFAULT_MODEL}, synthetic)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
-    p.add_argument("--json", required=True, help="where to write the results")
-    p.add_argument("--preprocessed", help="preprocess output folder to use/refresh (default: a temporary one)")
+    p.add_argument("--backend", default="auto", choices=BACKENDS,
+                   help="auto: torch on a CUDA GPU, otherwise the fastest CPU back-end available")
+    p.add_argument("--precision", default="fp32", choices=PRECISIONS)
+    p.add_argument("--json", help="also write the results here (they are always saved beside the project as "
+                   "NAME.results.json)")
+    p.add_argument("--preprocessed", help="preprocess output folder to use/refresh (default: NAME.cache/ beside "
+                   "the project, reused by later runs)")
     p.add_argument("--exercise", type=int, action="append", metavar="N", help="only this exercise (repeatable)")
-    p.add_argument("--batch-size", type=int, default=4)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from fshd_studio.inference.session import score_session
     from fshd_studio.io.project import load_project
     from fshd_studio.io.resources import models_dir
+    from fshd_studio.io.results_file import results_path, save_results
+    from fshd_studio.model.checkpoint import read_card
 
     project = existing_file(args.project, "project file")
     model_dir = Path(args.model) if args.model else models_dir() / DEFAULT_MODEL
     if not model_dir.is_dir():
         raise UserError(f"model folder {model_dir} does not exist; give --model DIR")
     session = load_project(project).session
-    if args.preprocessed:
-        return _infer(session, Path(args.preprocessed), model_dir, args)
-    with tempfile.TemporaryDirectory(prefix="fshd-infer-") as tmp:
-        return _infer(session, Path(tmp), model_dir, args)
-
-
-def _infer(session, pre: Path, model_dir: Path, args: argparse.Namespace) -> int:
-    from fshd_studio.inference.inputs import inputs_from_preprocessed, unusable_from_preprocessed, vote_per_camera
-    from fshd_studio.inference.run import run_inference
-    from fshd_studio.io.atomic import atomic_write_json
-    from fshd_studio.model.checkpoint import read_card
-    from fshd_studio.preprocess import preprocess_session
-
     card = read_card(model_dir)
     exercises = _exercises(args.exercise, list(card.exercises), card.model_id)
     warning = synthetic_warning(card) if card.synthetic else None
     if warning:  # before and after the work, so that it is seen whatever the user scrolls to
         print(warning, file=sys.stderr, flush=True)
-    preprocess_session(session, pre, report=print_progress, exercises=exercises)
-    results = list(run_inference(inputs_from_preprocessed(pre, exercises), model_dir, device=args.device,
-                                 batch_size=args.batch_size, report=print_progress))
-    doc = {"schema_version": 1, "model_id": card.model_id, "model_trained_on": card.trained_on,
-           "model_synthetic": card.synthetic, "model_exercises": list(card.exercises),
-           **({"warning": warning} if warning else {}),
-           "disclaimer": card.intended_use,
-           "results": [r.to_dict() for r in results], "vote": vote_per_camera(results),
-           "unusable": unusable_from_preprocessed(pre)}
-    atomic_write_json(Path(args.json), doc)
-    print_json({"json": args.json, "clips": len(results), "vote": doc["vote"],
-                **({"warning": warning} if warning else {}), "disclaimer": card.intended_use})
+    results = score_session(session, model_dir, project_path=project,
+                            cache_dir=Path(args.preprocessed) if args.preprocessed else None, exercises=exercises,
+                            backend=args.backend, precision=args.precision, device=args.device,
+                            report=print_progress)
+    doc = results.to_dict()
+    if warning:
+        doc["warning"] = warning
+    save_results(results_path(project), results)
+    if args.json:
+        atomic_write_json(Path(args.json), doc)
+    scored = [s for s in results.scores if s.scored]
+    print_json({"json": args.json or str(results_path(project)), "clips": len(scored), "vote": doc["vote"],
+                "severity": doc["severity"]["predicted_class"], **({"warning": warning} if warning else {}),
+                "disclaimer": card.intended_use})
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    if not results:
-        first = doc["unusable"][0]["reason"] if doc["unusable"] else "no exercise has a segment"
+    if not scored:
+        asked = [s for s in results.scores if s.exercise_id in (exercises or [s.exercise_id])]
+        first = next((s.reason for s in asked if s.reason), "no exercise has a segment")
         raise UserError(f"no exercise of {args.project} could be scored: {first} (every exercise and camera is "
-                        f"listed in {args.json})")
+                        f"listed in {args.json or results_path(project)})")
     return 0
 
 

@@ -162,8 +162,12 @@ class SessionResults:
         prov["model_exercises"] = list(self.provenance.model_exercises)
         prov["segment_fingerprints"] = {str(k): v for k, v in self.provenance.segment_fingerprints.items()}
         return {"schema_version": self.schema_version, "model_id": self.provenance.model_id,
-                "model_synthetic": self.provenance.synthetic, "disclaimer": self.provenance.intended_use,
+                "model_synthetic": self.provenance.synthetic, "model_trained_on": self.provenance.trained_on,
+                "model_exercises": list(self.provenance.model_exercises),
+                "disclaimer": self.provenance.intended_use,
                 "results": [s.to_dict() for s in self.scores],
+                "unusable": [{"exercise": s.exercise_id, "camera": s.camera_id, "reason": s.reason}
+                             for s in self.scores if not s.scored],
                 "vote": {v.camera_id: {"exercises": v.exercises, "fshd_votes": v.fshd_votes,
                                        "against_votes": v.against_votes, "fshd": v.fshd, "rule": v.rule}
                          for v in self.votes},

@@ -23,12 +23,19 @@ def test_infer_writes_scores_vote_and_disclaimer(demo_project, tmp_path, capsys)
     assert doc["model_id"] == "demo-synthetic" and doc["model_synthetic"] is True
     assert "not for diagnosis" in doc["disclaimer"].lower()
     assert "means nothing clinically" in doc["model_trained_on"]
-    cams = {r["camera"] for r in doc["results"]} | {u["camera"] for u in doc["unusable"]}
-    assert cams == set(demo_project.videos)
-    for r in doc["results"]:
-        assert r["exercise"] == 14 and 0.0 <= r["p_fshd"] <= 1.0
+    assert {r["camera"] for r in doc["results"]} == set(demo_project.videos)
+    assert len(doc["results"]) == 15 * 2  # one row per exercise × camera, scored or not
+    scored = [r for r in doc["results"] if r["p_fshd"] is not None]
+    assert {r["exercise"] for r in scored} == {14} and len(scored) == 2
+    for r in scored:
+        assert 0.0 <= r["p_fshd"] <= 1.0
         assert sum(r["class_probs"].values()) == pytest.approx(1.0, abs=1e-4)
-    assert set(doc["vote"]) == {r["camera"] for r in doc["results"]}
+    assert set(doc["vote"]) == set(demo_project.videos) | {"combined"}
+    assert doc["vote"]["combined"]["exercises"] == 2
+    assert sum(v["exercises"] for k, v in doc["vote"].items() if k != "combined") == 2
+    assert doc["provenance"]["weights_sha256"] and doc["provenance"]["device"] == "cpu"
+    assert len(doc["provenance"]["segment_fingerprints"]) == 15
+    assert sum(doc["severity"]["class_probs"].values()) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_infer_errors_are_one_line(tmp_path, capsys):
@@ -54,7 +61,8 @@ def test_infer_with_no_readable_video_says_so(tmp_path, capsys):
     err = [e for e in capsys.readouterr().err.splitlines() if e.startswith("error:")]
     assert len(err) == 1 and "could be scored" in err[0] and "gone.mp4" in err[0]
     doc = json.loads(out.read_text())  # the record of what could not be scored, with the disclaimer
-    assert doc["results"] == [] and doc["unusable"][0]["exercise"] == 14 and doc["disclaimer"]
+    assert all(r["p_fshd"] is None for r in doc["results"]) and doc["disclaimer"]
+    assert any(u["exercise"] == 14 and "gone.mp4" in u["reason"] for u in doc["unusable"])
 
 
 @pytest.mark.slow
@@ -64,9 +72,10 @@ def test_infer_scores_only_what_the_model_was_trained_on_unless_asked(demo_proje
     assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre]) == 0
     err = capsys.readouterr().err
     doc = json.loads(out.read_text())
-    assert doc["model_exercises"] == [14] and {r["exercise"] for r in doc["results"]} == {14}
+    scored = {r["exercise"] for r in doc["results"] if r["p_fshd"] is not None}
+    assert doc["model_exercises"] == [14] and scored == {14}
     assert "trained on exercise(s) [14]" in err
     assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre,
                 "--exercise", "7"]) == 0
     assert "not [7]" in capsys.readouterr().err
-    assert {r["exercise"] for r in json.loads(out.read_text())["results"]} == {7}
+    assert {r["exercise"] for r in json.loads(out.read_text())["results"] if r["p_fshd"] is not None} == {7}

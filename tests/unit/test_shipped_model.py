@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 
 from fshd_studio.demo.clip import render_camera_clip  # noqa: E402
 from fshd_studio.demo.generate import default_cameras  # noqa: E402
-from fshd_studio.inference.run import ClipInput, run_inference  # noqa: E402
+from fshd_studio.inference.backends import open_backend  # noqa: E402
 from fshd_studio.io.resources import models_dir  # noqa: E402
 from fshd_studio.io.video import open_video  # noqa: E402
 from fshd_studio.io.video_write import write_video  # noqa: E402
@@ -26,7 +26,7 @@ MODEL = models_dir() / "demo-synthetic"
 SEED = 987_654_321  # not drawn by the benchmark's generator
 
 
-def _pipeline_input(tmp_path, camera: int, weakness: float) -> ClipInput:
+def _pipeline_input(tmp_path, camera: int, weakness: float) -> np.ndarray:
     cam = default_cameras()[camera]
     frames = render_camera_clip(14, int(10 * cam.fps), cam, SEED + camera, weakness, "left")
     path = tmp_path / f"{cam.id}-{weakness}.mp4"
@@ -34,15 +34,16 @@ def _pipeline_input(tmp_path, camera: int, weakness: float) -> ClipInput:
     with open_video(path) as reader:
         res = process_clip(reader, reader.timebase, 0, reader.timebase.frame_count - 1, PreprocessParams(), "none")
     assert res.usable and res.snippets is not None
-    return ClipInput(14, f"{cam.id}-{weakness}", res.snippets)
+    return res.snippets
 
 
 @pytest.mark.slow
 def test_the_shipped_model_separates_weak_from_plain_through_the_pipeline(tmp_path):
     card = read_card(MODEL)
     assert card.synthetic and "nothing clinically" in card.trained_on
-    inputs = [_pipeline_input(tmp_path, cam, w) for cam in (0, 1) for w in (0.0, 0.9)]
-    p = {r.camera_id: r.p_fshd for r in run_inference(inputs, MODEL, device="cpu")}
+    names = [f"{cam}-{w}" for cam in ("front", "side") for w in (0.0, 0.9)]
+    clips = np.stack([_pipeline_input(tmp_path, cam, w) for cam in (0, 1) for w in (0.0, 0.9)])
+    p = dict(zip(names, open_backend(MODEL, "torch", device="cpu").forward(clips)[0]))
     for cam in ("front", "side"):
         assert p[f"{cam}-0.9"] > 0.5 > p[f"{cam}-0.0"], p
     assert np.mean([p["front-0.9"], p["side-0.9"]]) - np.mean([p["front-0.0"], p["side-0.0"]]) > 0.4, p
