@@ -13,6 +13,7 @@ from typing import Any
 from fshd_studio.core.errors import ElanError
 
 RESAVE = "the file is damaged — open it in ELAN, fix it and save it again"
+MAX_MS = 4_294_967_295.0  # EAF 3.0 stores times as unsignedInt milliseconds (about 49 days)
 
 
 def _number(text: str, what: str, path: Path | None) -> float:
@@ -22,6 +23,9 @@ def _number(text: str, what: str, path: Path | None) -> float:
         raise ElanError(f"ELAN file {path}: {what} is {text!r}, not a number; {RESAVE}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise ElanError(f"ELAN file {path}: {what} is {text!r}, not a finite number; {RESAVE}")
+    if abs(value) > MAX_MS:
+        raise ElanError(f"ELAN file {path}: {what} is {text[:24]!r}, beyond the {MAX_MS:.0f} ms (49 days) an ELAN "
+                        f"file can hold; {RESAVE}")
     return value
 
 
@@ -35,7 +39,7 @@ def parse_slots(root: Any, path: Path | None) -> dict[str, float | None]:
         times = {}
     values = [v for v in times.values() if v is not None]
     if len(times) != order.xpath("count(TIME_SLOT)") or None in times or "" in times or \
-            (values and (min(values) < 0 or not math.isfinite(sum(values)))):  # sum is nan/inf if any one is
+            (values and (min(values) < 0 or max(values) > MAX_MS or not math.isfinite(sum(values)))):  # sum is nan/inf if any one is
         return _slots_one_by_one(list(order.iterchildren("TIME_SLOT")), path)
     return times
 

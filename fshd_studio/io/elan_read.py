@@ -132,12 +132,19 @@ def read_eaf(path: Path) -> EafDocument:
         raise ElanError(f"ELAN file {path} does not exist; check the path")
     parser = etree.XMLParser(remove_blank_text=False, huge_tree=True, resolve_entities=False, no_network=True)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        tree = etree.parse(str(path), parser)
+        root = tree.getroot()
     except etree.XMLSyntaxError as exc:
         raise ElanError(f"ELAN file {path} is not well-formed XML ({exc.msg}); it may be cut "
                         "short or damaged — open it in ELAN or restore a backup") from exc
     except OSError as exc:
         raise ElanError(f"ELAN file {path} cannot be read ({exc}); check the file's permissions") from exc
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # ELAN never writes one
+        entity = next(root.iter(etree.Entity), None)
+        if entity is not None:
+            raise ElanError(f"ELAN file {path} uses the XML entity {entity.text} with a DOCTYPE, which ELAN never "
+                            "writes (entities are not expanded: they could read other files); open it in ELAN and "
+                            "save it again")
     if root.tag != "ANNOTATION_DOCUMENT":
         raise ElanError(f"{path} is XML but not an ELAN file (root element <{root.tag}>, expected "
                         "<ANNOTATION_DOCUMENT>); choose an .eaf file saved by ELAN")
