@@ -28,7 +28,7 @@ class ElanImport:
     tier: str
     offsets: dict[str, float]  # media file name -> TIME_ORIGIN ms
     warnings: list[str] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)  # tiers that look like an exercise tier
+    candidates: tuple[TierCandidate, ...] = ()  # tiers that look like an exercise tier, likeliest first
 
 
 def interpolated_slot_times(doc: EafDocument) -> dict[str, float]:
@@ -87,10 +87,6 @@ def _parents_first(by_name: dict[str, Any]) -> list[str]:
     return done
 
 
-def _matches(view: TierView, protocol: Protocol) -> int:
-    return sum(1 for _, _, v in view.annotations if protocol.find_by_label(v) is not None)
-
-
 def _ours(doc: EafDocument) -> set[str]:
     """Tiers of the linguistic type that FSHD Studio writes (or any type using its exercise vocabulary)."""
     types = {lt.get("LINGUISTIC_TYPE_ID") for lt in doc.root.iterfind("LINGUISTIC_TYPE")
@@ -98,38 +94,122 @@ def _ours(doc: EafDocument) -> set[str]:
     return {t.get("TIER_ID") for t in doc.root.iterfind("TIER") if t.get("LINGUISTIC_TYPE_REF") in types}
 
 
-def _choose_tier(doc: EafDocument, candidates: list[str], warnings: list[str]) -> str:
-    """Our own exercise tier, else one named like it, else the tier naming most exercises (with a warning)."""
-    if not candidates:
-        raise ElanError(f"ELAN file {doc.path} has no tier whose values name the protocol's exercises "
-                        f"(tiers: {', '.join(doc.tier_names()) or 'none'}); choose the exercise tier by name")
-    ours = [n for n in candidates if n in _ours(doc)]
-    named = [n for n in candidates if n.strip().lower() in ("exercise", "exercises", "exercice", "exercices")]
-    for group in (ours, named):
+EXERCISE_TIER_NAMES = ("exercise", "exercises", "exercice", "exercices", "exercise tier", "fshd exercise",
+                       "fshd exercises", "exercises (fshd)")
+CERTAIN_SHARE = 0.8  # of a tier's annotations that must name exercises for its content to decide
+
+
+@dataclass(frozen=True)
+class TierCandidate:
+    """A tier that could hold the exercise segments, and what makes it look like one."""
+
+    name: str
+    exercises: int  # annotations whose value names an exercise of the protocol
+    annotations: int  # all annotations of the tier
+    distinct: int  # different exercises named
+    numbers_only: bool  # every naming value is a bare number ("1", "001"), as in a tier of counts or glosses
+    ours: bool  # of the linguistic type / vocabulary that FSHD Studio writes
+    named: bool  # its name says it holds exercises
+    parent: str | None = None
+
+    @property
+    def share(self) -> float:
+        return self.exercises / self.annotations if self.annotations else 0.0
+
+    def describe(self) -> str:
+        what = f"{self.exercises} of {self.annotations} annotations name exercises"
+        if self.numbers_only:
+            what += " (bare numbers only)"
+        return f"{self.name!r}: {what}" + (f", depends on {self.parent!r}" if self.parent else "")
+
+
+@dataclass(frozen=True)
+class TierChoice:
+    """The exercise tier when the file leaves no doubt (`tier`), else why not and the tiers to choose from."""
+
+    tier: str | None
+    candidates: tuple[TierCandidate, ...]
+    reason: str = ""
+
+    @property
+    def certain(self) -> bool:
+        return self.tier is not None
+
+
+class TierUncertain(ElanError):
+    """The exercise tier cannot be decided without the user; carries the candidates to ask about."""
+
+    def __init__(self, message: str, choice: TierChoice) -> None:
+        super().__init__(message)
+        self.choice = choice
+
+
+def _candidate(view: TierView, protocol: Protocol, ours: set[str]) -> TierCandidate:
+    named_ids, numbers = [], True
+    for _, _, value in view.annotations:
+        ex = protocol.find_by_label(value)
+        if ex is not None:
+            named_ids.append(ex.id)
+            numbers = numbers and value.strip().isdigit()
+    return TierCandidate(view.name, len(named_ids), len(view.annotations), len(set(named_ids)),
+                         numbers and bool(named_ids), view.name in ours,
+                         view.name.strip().lower() in EXERCISE_TIER_NAMES, view.parent)
+
+
+def _content_decides(c: TierCandidate) -> bool:
+    """Values that name exercises by code or name (not bare numbers), nearly all of them, few repeats."""
+    return not c.numbers_only and c.share >= CERTAIN_SHARE and c.exercises <= 2 * c.distinct
+
+
+def choose_exercise_tier(doc: EafDocument, protocol: Protocol, views: list[TierView] | None = None) -> TierChoice:
+    """Which tier holds the exercises: certain only for one tier of our own type, or one tier named like an
+    exercise tier whose values name exercises, or the one tier whose values name exercises by code or name.
+
+    Bare numbers ("1", "001") name exercise ids but are as likely counts, glosses or word indices: a tier of
+    them is never taken without asking.
+    """
+    ours = _ours(doc)
+    found = [_candidate(v, protocol, ours) for v in (views if views is not None else other_tiers(doc))]
+    cands = tuple(sorted((c for c in found if c.exercises > 0), key=lambda c: (-c.ours, -c.named, -c.exercises)))
+    if not cands:
+        return TierChoice(None, (), "no tier has values that name the protocol's exercises "
+                                    f"(tiers: {', '.join(c.name for c in found) or 'none'})")
+    for group in ([c for c in cands if c.ours], [c for c in cands if c.named and c.share >= CERTAIN_SHARE],
+                  [c for c in cands if _content_decides(c)]):
         if len(group) == 1:
-            return group[0]
-    if len(candidates) > 1:
-        warnings.append(f"several tiers name exercises ({', '.join(candidates)}); {candidates[0]!r} names the "
-                        "most and was used — choose the exercise tier by name if that is wrong")
-    return candidates[0]
+            return TierChoice(group[0].name, cands)
+        if len(group) > 1:
+            return TierChoice(None, cands, "several tiers could hold the exercises")
+    if len(cands) == 1 and cands[0].numbers_only:
+        return TierChoice(None, cands, f"tier {cands[0].name!r} names exercises only by bare numbers")
+    return TierChoice(None, cands, "no tier is clearly the exercise tier")
 
 
-def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = None) -> ElanImport:
-    """The exercise tier's annotations as segments (times in session ms), media offsets, and what was skipped."""
-    views = {v.name: v for v in other_tiers(doc)}
+def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = None,
+                     views: list[TierView] | None = None) -> ElanImport:
+    """The exercise tier's annotations as segments (times in session ms), media offsets, and what was skipped.
+
+    Without `tier` the file must leave no doubt which tier holds the exercises (choose_exercise_tier); else
+    TierUncertain is raised with the candidates, for the window to ask and the command line to name.
+    `views` (other_tiers(doc)) may be passed when already computed.
+    """
+    by_name = {v.name: v for v in (views if views is not None else other_tiers(doc))}
     offsets = {media_name(m.url or m.relative_url): m.time_origin_ms for m in doc.media()}
-    scores = {n: _matches(v, protocol) for n, v in views.items()}
-    candidates = sorted((n for n in views if scores[n] > 0), key=lambda n: -scores[n])  # stable: document order
-    warnings = list(doc.warnings)
+    choice = choose_exercise_tier(doc, protocol, list(by_name.values()))
     if tier is None:
-        tier = _choose_tier(doc, candidates, warnings)
-    elif tier not in views:
-        raise ElanError(f"ELAN file {doc.path} has no tier {tier!r}; its tiers are {', '.join(views) or 'none'}")
-    result = ElanImport({}, tier, offsets, warnings, candidates)
-    for start, end, value in views[tier].annotations:
+        if choice.tier is None:
+            names = "; ".join(c.describe() for c in choice.candidates) or "none"
+            raise TierUncertain(f"ELAN file {doc.path}: {choice.reason}; choose the exercise tier "
+                                f"(candidates: {names})", choice)
+        tier = choice.tier
+    elif tier not in by_name:
+        raise ElanError(f"ELAN file {doc.path} has no tier {tier!r}; its tiers are {', '.join(by_name) or 'none'}")
+    result = ElanImport({}, tier, offsets, list(doc.warnings), choice.candidates)
+    strays = []
+    for start, end, value in by_name[tier].annotations:
         ex = protocol.find_by_label(value)
         if ex is None:
-            result.warnings.append(f"annotation {value!r} at {start:.0f} ms names no exercise of the protocol; skipped")
+            strays.append(f"{value!r} at {start:.0f} ms")
         elif ex.id in result.segments:
             result.warnings.append(f"exercise {ex.label()} is marked twice; the first mark at "
                                    f"{result.segments[ex.id].span.start_ms:.0f} ms is kept")
@@ -137,4 +217,7 @@ def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = No
             result.warnings.append(f"exercise {ex.label()} has no duration ({start:.0f} ms); skipped")
         else:
             result.segments[ex.id] = Segment(ex.id, Span(start, end), SegmentStatus.DRAFT)
+    if strays:
+        result.warnings.append(f"{len(strays)} annotations name no exercise of the protocol and were skipped "
+                               f"({', '.join(strays[:3])}{', …' if len(strays) > 3 else ''})")
     return result

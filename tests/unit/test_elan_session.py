@@ -6,6 +6,7 @@ import pytest
 
 from fshd_studio.core.session import Span
 from fshd_studio.io.elan import import_exercises, media_name, read_eaf, write_session_eaf
+from fshd_studio.io.elan_session import TierUncertain
 from fshd_studio.io.project import load_project
 from tests.conftest import EXTERNAL
 
@@ -39,7 +40,7 @@ def test_export_over_our_own_export_replaces_the_tier_and_its_slots(session, tmp
     assert imp.segments[ex_id].span == session.segments[ex_id].span
 
 
-def test_old_exercise_tier_with_dependents_is_kept_renamed(session, tmp_path, schema):
+def test_notes_on_exercises_stay_under_their_exercise_when_segments_move_or_go(session, tmp_path, schema):
     plain = tmp_path / "plain.eaf"
     write_session_eaf(session, plain)
     doc = read_eaf(plain)
@@ -55,14 +56,24 @@ def test_old_exercise_tier_with_dependents_is_kept_renamed(session, tmp_path, sc
                                  'tired</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION></TIER>'))
     with_notes = tmp_path / "notes.eaf"
     with_notes.write_bytes(etree.tostring(root))
+    first_ex = session.protocol.find_by_label(root.find("TIER/ANNOTATION/*/ANNOTATION_VALUE").text).id
+    seg = session.segments[first_ex]
+    session.segments[first_ex] = replace(seg, span=Span(seg.span.start_ms + 400, seg.span.end_ms + 400))
     out = tmp_path / "out.eaf"
-    notes = write_session_eaf(session, out, base=read_eaf(with_notes))
-    assert any("Exercise (previous 1)" in n for n in notes)
+    write_session_eaf(session, out, base=read_eaf(with_notes))
     _validate(schema, out)
     again = read_eaf(out)
-    assert again.tier("Notes").parent == "Exercise (previous 1)"
-    assert again.tier("Notes").annotations[0].value == "tired"
+    assert again.tier_names() == ["Exercise", "Notes"] and again.tier("Notes").parent == "Exercise"
+    note = again.tier("Notes").annotations[0]
+    owner = next(a for a in again.tier("Exercise").annotations if a.id == note.ref)
+    assert note.value == "tired" and session.protocol.find_by_label(owner.value).id == first_ex
+    assert owner.start_ms == session.segments[first_ex].span.start_ms
     assert import_exercises(again, session.protocol).tier == "Exercise"
+    del session.segments[first_ex]  # the exercise the note was about has no segment any more
+    gone = tmp_path / "gone.eaf"
+    notes = write_session_eaf(session, gone, base=read_eaf(out))
+    _validate(schema, gone)
+    assert read_eaf(gone).tier("Notes").annotations == () and any("1 annotations of dependent" in n for n in notes)
 
 
 def test_offsets_are_written_as_whole_ms_and_read_back_by_file_name(session, tmp_path):
@@ -78,7 +89,7 @@ def test_offsets_are_written_as_whole_ms_and_read_back_by_file_name(session, tmp
     assert "%20" in read_eaf(out).media()[1].url and media_name(read_eaf(out).media()[1].url) == "side camera.mp4"
 
 
-def test_tier_choice_prefers_ours_then_warns_when_unsure(session, tmp_path):
+def test_tier_choice_prefers_ours_then_refuses_when_unsure(session, tmp_path):
     out = tmp_path / "s.eaf"
     write_session_eaf(session, out)
     doc = read_eaf(out)
@@ -94,11 +105,12 @@ def test_tier_choice_prefers_ours_then_warns_when_unsure(session, tmp_path):
     two = tmp_path / "two.eaf"
     two.write_bytes(etree.tostring(doc.root))
     imp = import_exercises(read_eaf(two), session.protocol)
-    assert imp.tier == "Exercise" and set(imp.candidates) == {"Exercise", "Copy"} and imp.warnings == []
+    assert imp.tier == "Exercise" and {c.name for c in imp.candidates} == {"Exercise", "Copy"} and imp.warnings == []
     for t in doc.root.iterfind("TIER"):
         t.set("LINGUISTIC_TYPE_REF", "plain")
     doc.root.find("TIER").set("TIER_ID", "Tasks")
     two.write_bytes(etree.tostring(doc.root))
-    imp = import_exercises(read_eaf(two), session.protocol)
-    assert imp.tier == "Tasks" and any("several tiers name exercises" in w for w in imp.warnings)
+    with pytest.raises(TierUncertain, match="several tiers could hold the exercises") as err:
+        import_exercises(read_eaf(two), session.protocol)
+    assert [c.name for c in err.value.choice.candidates] == ["Tasks", "Copy"]
     assert import_exercises(read_eaf(two), session.protocol, tier="Copy").segments.keys() == session.segments.keys()
