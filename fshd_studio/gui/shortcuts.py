@@ -34,6 +34,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "elan"),
     Shortcut("export_eaf", "File", "&Export ELAN…", ("Ctrl+E",), "Export the session as an ELAN .eaf (3.0)", "elan"),
     Shortcut("relocate", "File", "&Relocate video…", (), "Point a camera at its moved video file", "video"),
+    Shortcut("export_report", "File", "Export re&port…", (), "Write the results report (PDF, HTML, CSV, JSON)",
+             "report"),
     Shortcut("quit", "File", "&Quit", ("Ctrl+Q",), "Quit (asks when there are unsaved changes)", "quit"),
     # Edit
     Shortcut("undo", "Edit", "&Undo", ("Ctrl+Z",), "Undo the last edit", "undo"),
@@ -77,6 +79,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "of view): kept, but left out of scoring", "status"),
     Shortcut("delete", "Segment", "&Delete segment", ("Delete", "Backspace"), "Delete the selected segment",
              "status"),
+    # Analysis
+    Shortcut("score_session", "Analysis", "&Score session", ("Ctrl+R",), "Run the model over every exercise and "
+             "camera of the session (non-modal; the results panel fills as it goes)", "score"),
     # View
     Shortcut("mode_review", "View", "&Review mode", ("Ctrl+1",), "Segment the session (cameras + timeline)", "mode"),
     Shortcut("mode_labelling", "View", "&Labelling mode", ("Ctrl+2",), "Vote on emotion face images", "mode"),
@@ -88,7 +93,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("about", "Help", "&About FSHD Studio", (), "Version and intended use", "help"),
 )
 
-MENUS: tuple[str, ...] = ("File", "Edit", "Playback", "Segment", "View", "Help")
+MENUS: tuple[str, ...] = ("File", "Edit", "Playback", "Segment", "Analysis", "View", "Help")
 
 
 def by_id(action_id: str) -> Shortcut:

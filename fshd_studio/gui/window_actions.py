@@ -49,6 +49,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "mode_review": lambda: win.set_mode("review"), "mode_labelling": lambda: win.set_mode("labelling"),
         "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
         "suggest": lambda: suggest_segments(win),
+        "score_session": lambda: win.results.score(), "export_report": lambda: win.results.export_report(),
         "shortcuts": win.show_shortcuts, "about": win.show_about,
     }
     for n in range(1, 10):
@@ -66,13 +67,15 @@ def build_toolbar(win: MainWindow) -> QToolBar:
     bar.setMovable(False)
     bar.setIconSize(QSize(16, 16))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for key in ("open", "save", None, "import_eaf", "export_eaf", None, "suggest", None, "undo", "redo"):
+    for key in ("open", "save", None, "import_eaf", "export_eaf", None, "suggest", "score_session", None, "undo",
+                "redo"):
         if key is None:
             bar.addSeparator()
             continue
         a = win.actions_by_id[key]
         btn_text = {"open": "Open", "save": "Save", "import_eaf": "Import ELAN", "export_eaf": "Export ELAN",
-                    "suggest": "Suggest segments", "undo": "Undo", "redo": "Redo"}[key]
+                    "suggest": "Suggest segments", "score_session": "Score session", "undo": "Undo",
+                    "redo": "Redo"}[key]
         tool = QAction(btn_text, bar)
         tool.setToolTip(a.toolTip())
         tool.triggered.connect(a.trigger)

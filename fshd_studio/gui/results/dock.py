@@ -1,0 +1,79 @@
+"""The results panel docked in the review window, and what its buttons and the window's actions do:
+Analysis → Score session (toolbar, Ctrl+R), Cancel, File → Export report…, and a row → its segment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QScrollArea
+
+from fshd_studio.gui.results.panel import ResultsPanel
+from fshd_studio.gui.results.state import ResultsState
+
+if TYPE_CHECKING:
+    from fshd_studio.gui.main_window import MainWindow
+
+
+class ResultsDock(QDockWidget):
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__("Results", win)
+        self.setObjectName("resultsDock")
+        self.win = win
+        self.state = ResultsState(win.controller, win.jobs, self)
+        self.panel = ResultsPanel(self.state, self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.panel)
+        self.setWidget(scroll)
+        self.setMinimumWidth(560)
+        self.panel.score_requested.connect(self.score)
+        self.panel.cancel_requested.connect(self.state.cancel)
+        self.panel.report_requested.connect(self.export_report)
+        self.panel.row_activated.connect(self.show_segment)
+        win.controller.selection_changed.connect(self.panel.select_exercise)
+        self.state.changed.connect(self._sync_actions)
+        win.controller.session_loaded.connect(self._on_session_loaded)
+        win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+        self.setVisible(False)  # shown when there are results or the user scores
+        self._sync_actions()
+
+    # ---- actions ------------------------------------------------------------------------------------
+    def score(self) -> None:
+        self.setVisible(True)
+        self.raise_()
+        self.state.start()
+
+    def export_report(self) -> None:
+        from fshd_studio.gui.results.report_action import export_report
+
+        export_report(self.win, self.state)
+
+    def show_segment(self, exercise_id: int, _camera_id: str) -> None:
+        """Select the row's segment on the timeline, go to its start and play it."""
+        c = self.win.controller
+        seg = c.session.segments.get(exercise_id) if c.session is not None else None
+        c.select(exercise_id)
+        if seg is None:
+            self.win.statusBar().showMessage(f"Exercise {exercise_id} has no segment in this session", 4000)
+            return
+        c.set_playhead(seg.span.start_ms)
+        self.win.timeline.ensure_visible(seg.span)
+        self.win.media.transport.play()
+
+    # ---- reactions ----------------------------------------------------------------------------------
+    def _on_session_loaded(self) -> None:
+        if self.state.results is not None:
+            self.setVisible(True)
+
+    def _sync_actions(self) -> None:
+        acts = self.win.actions_by_id
+        has = self.win.controller.session is not None
+        if "score_session" in acts:
+            acts["score_session"].setEnabled(has and not self.state.running)
+        if "export_report" in acts:
+            acts["export_report"].setEnabled(self.state.results is not None and not self.state.running)
+
+
+def install_results(win: MainWindow) -> ResultsDock:
+    return ResultsDock(win)
