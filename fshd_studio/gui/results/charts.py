@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from fshd_studio.core.results import CLASS_NAMES, CLASSES, COMBINED, VOTE_RULE, CameraVote, Severity
@@ -47,6 +47,7 @@ class VotesView(QFrame):
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
                 item.widget().deleteLater()
         self.labels.clear()
         for col, head in enumerate(("", "FSHD", "against", "gives")):
@@ -80,7 +81,7 @@ class SeverityChart(QWidget):
         self.setMinimumHeight(self.sizeHint().height())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(300, self.fontMetrics().height() * 6 + 16)
+        return QSize(300, (self.fontMetrics().height() + 6) * 6 + 6)
 
     def set_severity(self, severity: Severity | None, stale: bool = False) -> None:
         self.severity, self.stale = severity, stale
@@ -92,20 +93,22 @@ class SeverityChart(QWidget):
         fm = p.fontMetrics()
         line = fm.height() + 6
         sev = self.severity
-        title = "Severity estimate"
+        sub = "no results yet"
         if sev is not None and sev.clips:
-            title += f" (mean of {sev.clips} clips{', includes stale ones' if self.stale else ''})"
+            sub = f"mean class probabilities of {sev.clips} clips" + (", some stale" if self.stale else "")
         p.setPen(QColor(30, 30, 30))
         bold = p.font()
         bold.setBold(True)
         p.setFont(bold)
-        p.drawText(QRectF(0, 0, self.width(), line), int(Qt.AlignmentFlag.AlignVCenter), title)
+        p.drawText(QRectF(0, 0, self.width(), line), int(Qt.AlignmentFlag.AlignVCenter), "Severity estimate")
         p.setFont(self.font())
-        name_w = max(fm.horizontalAdvance(CLASS_NAMES[c]) for c in CLASSES) + 10
+        p.setPen(QColor(90, 90, 90))
+        p.drawText(QRectF(0, line - 4, self.width(), line), int(Qt.AlignmentFlag.AlignVCenter), sub)
+        name_w = max(QFontMetrics(bold).horizontalAdvance(CLASS_NAMES[c]) for c in CLASSES) + 10
         bar_x, bar_w = name_w, max(40, self.width() - name_w - 50)
         best = sev.predicted_class if sev is not None else None
         for i, c in enumerate(CLASSES):
-            y = line * (i + 1) + 2
+            y = line * (i + 2) + 2
             prob = sev.class_probs.get(c, 0.0) if sev is not None and sev.clips else None
             font = p.font()
             font.setBold(c == best)

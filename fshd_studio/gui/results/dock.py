@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QScrollArea
+from PySide6.QtWidgets import QDockWidget
 
 from fshd_studio.gui.results.panel import ResultsPanel
 from fshd_studio.gui.results.state import ResultsState
+
+WIDTH = 780  # wide enough for the table's columns
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow
@@ -22,11 +24,7 @@ class ResultsDock(QDockWidget):
         self.win = win
         self.state = ResultsState(win.controller, win.jobs, self)
         self.panel = ResultsPanel(self.state, self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.panel)
-        self.setWidget(scroll)
-        self.setMinimumWidth(560)
+        self.setWidget(self.panel)
         self.panel.score_requested.connect(self.score)
         self.panel.cancel_requested.connect(self.state.cancel)
         self.panel.report_requested.connect(self.export_report)
@@ -39,9 +37,14 @@ class ResultsDock(QDockWidget):
         self._sync_actions()
 
     # ---- actions ------------------------------------------------------------------------------------
-    def score(self) -> None:
-        self.setVisible(True)
+    def reveal(self) -> None:
+        if not self.isVisible():
+            self.setVisible(True)
+            self.win.resizeDocks([self], [WIDTH], Qt.Orientation.Horizontal)
         self.raise_()
+
+    def score(self) -> None:
+        self.reveal()
         self.state.start()
 
     def export_report(self) -> None:
@@ -64,15 +67,13 @@ class ResultsDock(QDockWidget):
     # ---- reactions ----------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
         if self.state.results is not None:
-            self.setVisible(True)
+            self.reveal()
 
     def _sync_actions(self) -> None:
         acts = self.win.actions_by_id
         has = self.win.controller.session is not None
-        if "score_session" in acts:
-            acts["score_session"].setEnabled(has and not self.state.running)
-        if "export_report" in acts:
-            acts["export_report"].setEnabled(self.state.results is not None and not self.state.running)
+        acts["score_session"].setEnabled(has and not self.state.running)
+        acts["export_report"].setEnabled(self.state.results is not None and not self.state.running)
 
 
 def install_results(win: MainWindow) -> ResultsDock:

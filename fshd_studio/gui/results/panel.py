@@ -70,7 +70,8 @@ class ResultsPanel(QWidget):
         buttons = QHBoxLayout()
         for w in (self.score_button, self.cancel_button, self.report_button, self.progress):
             buttons.addWidget(w)
-        buttons.addWidget(self.job_label, 1)
+        buttons.addStretch(1)
+        self.job_label.setWordWrap(True)
         self.model = ResultsTableModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("resultsTable")
@@ -87,7 +88,7 @@ class ResultsPanel(QWidget):
                                     QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.ResizeToContents,
                                     QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
             head.setSectionResizeMode(col, mode)
-        head.resizeSection(COL_P, 190)
+        head.resizeSection(COL_P, 170)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_row(cur.row()))
         self.votes = VotesView(self)
         self.severity = SeverityChart(self)
@@ -101,6 +102,7 @@ class ResultsPanel(QWidget):
         for w in (self.banner, self.model_label, self.research):
             lay.addWidget(w)
         lay.addLayout(buttons)
+        lay.addWidget(self.job_label)
         lay.addWidget(self.status_label)
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)

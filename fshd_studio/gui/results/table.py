@@ -23,6 +23,7 @@ FSHD_COLOUR = QColor(200, 70, 60)
 AGAINST_COLOUR = QColor(60, 120, 190)
 STALE_COLOUR = QColor(150, 150, 150)
 MUTED = QColor(120, 120, 120)
+BAND_COLOUR = QColor(234, 239, 246)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -72,8 +73,8 @@ class Row:
         a = self.score.asymmetry if self.score is not None else None
         if a is None:
             return ""
-        side = f", {a.weaker_side} weaker" if a.weaker_side else ""
-        return f"{a.measure.replace('_', ' ')}: {a.asymmetry_index:.2f}{side}"
+        side = f" · {a.weaker_side} weaker" if a.weaker_side else ""
+        return f"{a.asymmetry_index:.2f}{side}"
 
     def asymmetry_tip(self) -> str:
         a = self.score.asymmetry if self.score is not None else None
@@ -138,6 +139,8 @@ class ResultsTableModel(QAbstractTableModel):
             return self._text(r, col, index.row())
         if role == BAR_ROLE:
             return (r.score.p_fshd if r.score is not None else None), r.state
+        if role == Qt.ItemDataRole.BackgroundRole and self._exercise_parity(index.row()):
+            return QBrush(BAND_COLOUR)  # the two cameras of one exercise share a band
         if role == Qt.ItemDataRole.ToolTipRole:
             return {COL_P: r.p_text(), 4: r.asymmetry_tip(), 5: r.flags_text()}.get(col) or None
         if role == Qt.ItemDataRole.ForegroundRole and r.state in ("not_in_model", "stale", "empty", "waiting"):
@@ -147,6 +150,10 @@ class ResultsTableModel(QAbstractTableModel):
             font.setStrikeOut(True)
             return font
         return None
+
+    def _exercise_parity(self, i: int) -> bool:
+        ids = sorted({r.exercise_id for r in self._rows})
+        return ids.index(self._rows[i].exercise_id) % 2 == 1
 
     def _text(self, r: Row, col: int, i: int) -> str:
         if col == 0:  # the exercise name once, on its first camera's row
@@ -197,6 +204,7 @@ def build_rows(session, scores: dict[tuple[int, str], ExerciseScore], model_exer
     for ex in session.protocol.exercises:
         in_model = not model_exercises or ex.id in model_exercises
         for cam in session.cameras:
-            rows.append(Row(ex.id, ex.label(), cam.id, cam.label or cam.id, scores.get((ex.id, cam.id)),
+            label = (cam.label or cam.id).removesuffix(" camera")  # the column says "Camera"
+            rows.append(Row(ex.id, ex.label(), cam.id, label, scores.get((ex.id, cam.id)),
                             in_model, ex.id in stale, waiting))
     return rows
