@@ -65,6 +65,7 @@ class SessionController(QObject):
     dirty_changed = Signal(bool)
     findings_changed = Signal()  # validation findings recomputed
     project_path_changed = Signal()  # save-as / open: window title, recent files
+    elan_link_changed = Signal()  # the linked .eaf, its exercise tier or its lanes (an ELAN import, its undo)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +77,7 @@ class SessionController(QObject):
         self._findings: list[Finding] = []
         self._playhead = 0.0
         self._selected = -1
+        self.elan_lanes: tuple | None = None  # the linked .eaf's other tiers when known (None: read the file)
         self._extra_dirty = False  # changes outside the undo stack (relocated video, recovered autosave)
         self._dirty = False
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -103,6 +105,7 @@ class SessionController(QObject):
         self.video_errors.clear()
         self._playhead = 0.0
         self._selected = -1
+        self.elan_lanes = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._extra_dirty = dirty
@@ -286,6 +289,11 @@ class SessionController(QObject):
         self.session.set_offset(camera_id, offset_ms)
         self.offset_changed.emit(camera_id)
 
+    def set_elan_link(self, eaf: Path | None, tier: str, lanes: tuple | None) -> None:
+        session = self._require()
+        session.linked_eaf, session.exercise_tier, self.elan_lanes = eaf, tier, lanes
+        self.elan_link_changed.emit()
+
     # ---- gestures: one undo command each -------------------------------------------------------------
     def _require(self) -> Session:
         if self.session is None:
@@ -366,4 +374,26 @@ class SessionController(QObject):
         self.undo_stack.push(undo.SetSegments(self, old, new, text))
         for camera_id, offset in offsets.items():
             self.change_offset(camera_id, offset)
+        self.undo_stack.endMacro()
+
+    def import_elan(self, segments: dict[int, Segment], offsets: dict[str, float], eaf: Path, tier: str,
+                    lanes: tuple, text: str) -> None:
+        """An ELAN import as ONE undo step: segments, offsets and the link to the file (undo restores the old link,
+        so the next export is built on the file it was built on before)."""
+        session = self._require()
+        old_link = (session.linked_eaf, session.exercise_tier, self.elan_lanes)
+        self.undo_stack.beginMacro(text)
+        self.replace_all(segments, offsets, text)
+        self.undo_stack.push(undo.SetElanLink(self, old_link, (Path(eaf), tier, tuple(lanes))))
+        self.undo_stack.endMacro()
+
+    def change_offsets(self, offsets: dict[str, float], text: str) -> None:
+        """Several cameras' offsets (e.g. an automatic sync) as ONE undo step; nothing when none changes."""
+        session = self._require()
+        changed = {c: ms for c, ms in offsets.items() if abs(session.camera(c).offset_ms - ms) > 1e-9}
+        if not changed:
+            return
+        self.undo_stack.beginMacro(text)
+        for camera_id, ms in changed.items():
+            self.change_offset(camera_id, ms)
         self.undo_stack.endMacro()

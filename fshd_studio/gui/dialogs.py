@@ -93,13 +93,15 @@ class Prompts:
                                camera_ids, self.parent)
         return dlg.choice() if dlg.exec() == QDialog.DialogCode.Accepted else None
 
-    def pick_tier(self, candidates: list[tuple[str, int]], eaf: Path) -> str | None:
-        labels = [f"{name}  ({n} exercise annotations)" for name, n in candidates]
-        dlg = ListChoiceDialog("Exercise tier", f"{eaf.name} has several tiers that name exercises. "
-                               "Which one holds the exercise segments?", labels, self.parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.index() < 0:
-            return None
-        return candidates[dlg.index()][0]
+    def pick_tier(self, candidates: list, eaf: Path, reason: str = "") -> str | None:
+        from fshd_studio.gui.tier_picker import pick_tier
+
+        return pick_tier(self.parent, eaf, candidates, reason)
+
+    def confirm_import(self, eaf: Path, tier: str, changes: object) -> bool:
+        from fshd_studio.gui.tier_picker import confirm_import
+
+        return confirm_import(self.parent, eaf, tier, changes)
 
     def error(self, title: str, message: str) -> None:
         QMessageBox.critical(self.parent, title, message)

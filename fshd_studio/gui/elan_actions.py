@@ -1,62 +1,81 @@
-"""ELAN import and export for the window: which tiers could hold the exercises, apply an import as one
-undo step, export the session (other tiers of the linked .eaf kept)."""
+"""ELAN import and export for the window.
+
+Import: the file is parsed on the window's job runner (a 2.4 MB file takes about a second); back on the GUI
+thread the exercise tier is taken only when certain, else the tier picker asks; replacing existing segments
+asks first, saying how many change; the import (segments, offsets, the link to the .eaf and its lanes) is ONE
+undo step. Export goes through io's writer (one rule for the exercise tier: dependent tiers keep their notes).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fshd_studio.core.errors import ElanError, UserError
-from fshd_studio.core.session import Segment, Session
+from fshd_studio.core.errors import UserError
 
+if TYPE_CHECKING:
+    from fshd_studio.gui.jobs import Job
+    from fshd_studio.gui.main_window import MainWindow
+    from fshd_studio.io.elan_import import ImportPlan, ParsedEaf
 
-@dataclass
-class ImportPlan:
-    eaf: Path
-    tier: str
-    segments: dict[int, Segment]
-    offsets: dict[str, float]  # camera_id -> ms, for the cameras whose video the .eaf links
-    warnings: list[str] = field(default_factory=list)
+PARSE_JOB = "Reading ELAN file"
 
 
-def candidate_tiers(doc: Any, session: Session) -> list[tuple[str, int]]:
-    """(tier, number of exercise segments it yields) for every tier whose values name exercises."""
-    from fshd_studio.io.elan import import_exercises
+def start_import(win: MainWindow, path: Path, tier: str | None = None) -> Job | None:
+    """Parse `path` on a worker, then continue on the GUI thread (ask, confirm, apply). None: nothing started."""
+    from fshd_studio.io.elan_import import parse_for_import
 
+    c = win.controller
+    if c.session is None:
+        win.prompts.error("Import ELAN", "Open a project first; the .eaf's segments are imported into it.")
+        return None
+    session, protocol, path = c.session, c.session.protocol, Path(path)
+    win.statusBar().showMessage(f"Reading {path.name}…", 4000)
+
+    def done(parsed: ParsedEaf) -> None:
+        if c.session is not session:  # the session was closed or replaced meanwhile
+            win.statusBar().showMessage(f"{path.name} not imported: the session changed", 6000)
+            return
+        continue_import(win, parsed, tier)
+
+    return win.jobs.start(f"{PARSE_JOB} {path.name}", lambda _report, _cancel: parse_for_import(path, protocol),
+                          on_done=done, on_error=lambda msg: win.prompts.error("Cannot import ELAN file", msg),
+                          on_cancelled=lambda: win.statusBar().showMessage(f"Import of {path.name} cancelled", 4000))
+
+
+def continue_import(win: MainWindow, parsed: ParsedEaf, tier: str | None) -> bool:
+    """The GUI half: tier (asked when uncertain), confirmation when segments would change, one undo step."""
+    from fshd_studio.io.elan_import import plan_import
+    from fshd_studio.io.elan_session import TierUncertain
+
+    c = win.controller
     try:
-        names = list(import_exercises(doc, session.protocol).candidates)
-    except (ElanError, ValueError, KeyError):
-        return []
-    out = []
-    for name in names:
         try:
-            out.append((name, len(import_exercises(doc, session.protocol, tier=name).segments)))
-        except (ElanError, ValueError, KeyError):
-            continue
-    return [(n, k) for n, k in out if k > 0]
+            plan = plan_import(parsed, c.session, tier)
+        except TierUncertain as exc:
+            if not exc.choice.candidates:
+                raise UserError(f"{parsed.path.name}: {exc.choice.reason}; nothing was imported") from None
+            tier = win.prompts.pick_tier(list(exc.choice.candidates), parsed.path, exc.choice.reason)
+            if tier is None:
+                win.statusBar().showMessage(f"Import of {parsed.path.name} cancelled; nothing changed", 6000)
+                return False
+            plan = plan_import(parsed, c.session, tier)
+    except UserError as exc:
+        win.prompts.error("Cannot import ELAN file", str(exc))
+        return False
+    if plan.changes.replaced and not win.prompts.confirm_import(parsed.path, plan.tier, plan.changes):
+        win.statusBar().showMessage(f"Import of {parsed.path.name} cancelled; nothing changed", 6000)
+        return False
+    apply_plan(win, plan)
+    return True
 
 
-def _as_dict(segments: Any) -> dict[int, Segment]:
-    if isinstance(segments, dict):
-        return dict(segments)
-    return {s.exercise_id: s for s in segments}
-
-
-def plan_import(doc: Any, eaf: Path, session: Session, tier: str | None) -> ImportPlan:
-    from fshd_studio.io.elan import import_exercises
-
-    imp = import_exercises(doc, session.protocol, tier=tier)
-    offsets: dict[str, float] = {}
-    by_name = {cam.video.name: cam.id for cam in session.cameras}
-    for media, ms in (imp.offsets or {}).items():
-        cam_id = by_name.get(Path(str(media)).name)
-        if cam_id is not None:
-            offsets[cam_id] = float(ms)
-    segments = _as_dict(imp.segments)
-    if not segments:
-        raise UserError(f"{eaf} has no exercise annotations on tier {imp.tier!r}; pick another tier or file")
-    return ImportPlan(eaf, imp.tier, segments, offsets, list(imp.warnings or []))
+def apply_plan(win: MainWindow, plan: ImportPlan) -> None:
+    win.controller.import_elan(plan.segments, plan.offsets, plan.eaf, plan.tier, plan.lanes,
+                               f"Import {plan.eaf.name} ({plan.tier})")
+    note = f"; {len(plan.warnings)} warning(s): {plan.warnings[0]}" if plan.warnings else ""
+    win.statusBar().showMessage(f"Imported tier {plan.tier} of {plan.eaf.name}: {plan.changes.describe()}{note}",
+                                10000)
 
 
 def read_doc(eaf: Path) -> Any:
@@ -65,39 +84,12 @@ def read_doc(eaf: Path) -> Any:
     return read_eaf(eaf)
 
 
-def export_eaf(session: Session, target: Path) -> None:
+def export_eaf(session: Any, target: Path) -> list[str]:
+    """Write the session as EAF 3.0 over its linked file's other tiers; returns what had to change."""
     from fshd_studio.io.elan import write_session_eaf
 
     base = read_doc(session.linked_eaf) if session.linked_eaf and session.linked_eaf.is_file() else None
-    if base is not None:
-        base = _without_tier(base, session.exercise_tier)
-    write_session_eaf(session, target, base=base)
-
-
-def _without_tier(doc: Any, tier_name: str) -> Any:
-    """A copy of `doc` without the exercise tier and the time slots only it used.
-
-    Work-around: io.elan.session_to_eaf drops the old exercise tier of its base but keeps that tier's time
-    slots, whose ids (fshd_ts…) then clash with the new ones when the base was itself written by us (an
-    invalid EAF: duplicate TIME_SLOT_ID). A no-op for documents without that tier.
-    """
-    import copy
-
-    from fshd_studio.io.elan import EafDocument
-
-    root = doc.root
-    tiers = [t for t in root.iterfind("TIER") if t.get("TIER_ID") == tier_name]
-    if not tiers:
-        return doc
-    root = copy.deepcopy(root)
-    for t in [t for t in root.iterfind("TIER") if t.get("TIER_ID") == tier_name]:
-        root.remove(t)
-    used = {v for a in root.iter("ALIGNABLE_ANNOTATION") for v in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2"))}
-    order = root.find("TIME_ORDER")
-    if order is not None:
-        for slot in [s for s in order.iterfind("TIME_SLOT") if s.get("TIME_SLOT_ID") not in used]:
-            order.remove(slot)
-    return EafDocument(root, doc.path, list(doc.warnings))
+    return write_session_eaf(session, target, base=base)
 
 
 def lane_tiers(doc: Any, exercise_tier: str) -> list[Any]:

@@ -64,6 +64,7 @@ class MainWindow(FileActions, QMainWindow):
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.project_path_changed.connect(self._update_title)
         self.controller.session_loaded.connect(self._on_session_loaded)
+        self.controller.elan_link_changed.connect(lambda: self._timeline is not None and self._show_linked_tiers())
         QApplication.instance().installEventFilter(self)  # see eventFilter: Enter in a number field
         self.resize(1600, 1000)
         if restore_layout:
@@ -263,8 +264,9 @@ class MainWindow(FileActions, QMainWindow):
     def _show_linked_tiers(self) -> None:
         """The other tiers of the session's linked .eaf as read-only lanes under the exercise tier."""
         session = self.controller.session
-        tiers: list = []
-        if session is not None and session.linked_eaf is not None and session.linked_eaf.is_file():
+        tiers: list = list(self.controller.elan_lanes or [])  # known since an ELAN import (or its undo)
+        if self.controller.elan_lanes is None and session is not None and session.linked_eaf is not None \
+                and session.linked_eaf.is_file():
             try:
                 from fshd_studio.gui.elan_actions import lane_tiers, read_doc
 

@@ -93,3 +93,17 @@ class ChangeOffset(QUndoCommand):
 
     def undo(self) -> None:
         self.ctl.set_offset(self.camera_id, self.old_ms)
+
+
+class SetElanLink(QUndoCommand):
+    """The linked .eaf, its exercise tier and its lanes (part of an ELAN import's step)."""
+
+    def __init__(self, ctl: SessionController, old: tuple, new: tuple) -> None:
+        super().__init__(f"Link {new[0].name if new[0] else 'no ELAN file'}")
+        self.ctl, self.old, self.new = ctl, old, new
+
+    def redo(self) -> None:
+        self.ctl.set_elan_link(*self.new)
+
+    def undo(self) -> None:
+        self.ctl.set_elan_link(*self.old)

@@ -197,43 +197,11 @@ class FileActions:
         if path is not None:
             self.import_eaf(path)
 
-    def import_eaf(self: MainWindow, path: Path, tier: str | None = None) -> bool:
-        from fshd_studio.gui import elan_actions as ea
+    def import_eaf(self: MainWindow, path: Path, tier: str | None = None):  # noqa: ANN201 - Job | None
+        """Parse on a worker, then ask / confirm / apply as one undo step (gui/elan_actions.py)."""
+        from fshd_studio.gui.elan_actions import start_import
 
-        c = self.controller
-        if c.session is None:
-            self.prompts.error("Import ELAN", "Open a project first; the .eaf's segments are imported into it.")
-            return False
-        try:
-            doc = ea.read_doc(path)
-            if tier is None:
-                candidates = ea.candidate_tiers(doc, c.session)
-                if len(candidates) > 1:
-                    tier = self.prompts.pick_tier(candidates, Path(path))
-                    if tier is None:
-                        return False
-                elif candidates:
-                    tier = candidates[0][0]
-            plan = ea.plan_import(doc, Path(path), c.session, tier)
-        except (UserError, OSError) as exc:
-            self.prompts.error("Cannot import ELAN file", str(exc))
-            return False
-        c.replace_all(plan.segments, plan.offsets, f"Import {Path(path).name}")
-        c.session.linked_eaf = Path(path).absolute()
-        c.session.exercise_tier = plan.tier
-        c.mark_dirty()
-        self._set_other_tiers(doc)
-        note = f"; {len(plan.warnings)} warning(s): {plan.warnings[0]}" if plan.warnings else ""
-        self.statusBar().showMessage(f"Imported {len(plan.segments)} segments from tier {plan.tier}{note}", 8000)
-        return True
-
-    def _set_other_tiers(self: MainWindow, doc: object) -> None:
-        from fshd_studio.gui.elan_actions import lane_tiers
-
-        try:
-            self.timeline.set_other_tiers(lane_tiers(doc, self.controller.session.exercise_tier))
-        except Exception as exc:  # the lanes are a nicety; the import itself succeeded
-            self.statusBar().showMessage(f"Other tiers not shown: {exc}", 4000)
+        return start_import(self, Path(path), tier)
 
     def export_eaf_dialog(self: MainWindow) -> None:
         c = self.controller
@@ -251,11 +219,12 @@ class FileActions:
         if self.controller.session is None:
             return False
         try:
-            ea.export_eaf(self.controller.session, Path(path))
+            notes = ea.export_eaf(self.controller.session, Path(path))
         except (UserError, OSError) as exc:
             self.prompts.error("Cannot export ELAN file", str(exc))
             return False
-        self.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
+        self.statusBar().showMessage(f"Exported {Path(path).name}" + (f" ({'; '.join(notes)})" if notes else ""),
+                                     8000)
         return True
 
     # ---- videos -------------------------------------------------------------------------------------

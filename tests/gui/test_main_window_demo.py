@@ -72,7 +72,8 @@ def test_demo_user_story(qtbot, app_settings, demo_copy, schema, tmp_path) -> No
     expected = {i: (s.span.start_ms, s.span.end_ms) for i, s in c.session.segments.items()}
     offsets = {cam.id: cam.offset_ms for cam in c.session.cameras}
     c.replace_all({}, {cam: 0.0 for cam in offsets}, "clear")
-    assert w.import_eaf(out)
+    assert w.import_eaf(out) is not None  # parsed on the window's job runner
+    qtbot.waitUntil(lambda: not w.jobs.running(), timeout=30000)
     got = {i: (s.span.start_ms, s.span.end_ms) for i, s in c.session.segments.items()}
     assert got.keys() == expected.keys()
     for i in expected:

@@ -15,6 +15,14 @@ etree = pytest.importorskip("lxml.etree")
 pytest.importorskip("fshd_studio.io.elan")
 
 
+def imported(qtbot, w, path: Path, tier: str | None = None) -> bool:
+    """Run the window's import (parse on the job runner) to its end; True when the session took it."""
+    n = w.controller.undo_stack.count()
+    if w.import_eaf(path, tier) is not None:  # the job may end before a signal could be waited for
+        qtbot.waitUntil(lambda: not w.jobs.running(), timeout=30000)
+    return w.controller.undo_stack.count() > n
+
+
 def spans(session) -> dict[int, tuple[float, float]]:
     return {i: (s.span.start_ms, s.span.end_ms) for i, s in session.segments.items()}
 
@@ -38,7 +46,7 @@ def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window,
     before = spans(w.controller.session)
     w.controller.replace_all({}, {"right": 0.0}, "clear")  # forget everything, then import it back
     assert w.controller.session.segments == {} and w.controller.session.camera("right").offset_ms == 0.0
-    assert w.import_eaf(exported)
+    assert imported(qtbot, w, exported)
     after = spans(w.controller.session)
     assert after.keys() == before.keys()
     for i in before:
@@ -50,18 +58,23 @@ def test_export_validates_and_reimports_to_the_same_segments(qtbot, main_window,
     assert schema.validate(etree.parse(str(again))), schema.error_log.last_error
 
 
-def test_import_is_one_undo_step(main_window, exported) -> None:
+def test_import_is_one_undo_step_and_undo_restores_the_link(qtbot, main_window, exported) -> None:
     w = main_window
     c = w.controller
     c.replace_all({}, {}, "clear")
+    before = (c.session.linked_eaf, c.session.exercise_tier)
     n = c.undo_stack.count()
-    assert w.import_eaf(exported)
+    assert imported(qtbot, w, exported)
     assert c.undo_stack.count() == n + 1 and len(c.session.segments) == 5
+    assert c.session.linked_eaf == exported
+    assert "confirm_import" not in w.prompts.names()  # nothing of the annotator's was replaced: no question
     c.undo_stack.undo()
-    assert c.session.segments == {}
+    assert c.session.segments == {} and (c.session.linked_eaf, c.session.exercise_tier) == before
+    c.undo_stack.redo()
+    assert c.session.linked_eaf == exported and len(c.session.segments) == 5
 
 
-def test_ambiguous_tiers_ask_which_one(main_window, exported, tmp_path) -> None:
+def test_ambiguous_tiers_ask_which_one(qtbot, main_window, exported, tmp_path) -> None:
     tree = etree.parse(str(exported))
     root = tree.getroot()
     tier = next(t for t in root.iterfind("TIER") if t.findall("ANNOTATION"))
@@ -76,25 +89,24 @@ def test_ambiguous_tiers_ask_which_one(main_window, exported, tmp_path) -> None:
     tree.write(str(two), xml_declaration=True, encoding="UTF-8")
     w = main_window
     w.prompts.tier = "Exercise (second annotator)"
-    assert w.import_eaf(two)
+    assert imported(qtbot, w, two)
     (_, (candidates, eaf)), = [a for a in w.prompts.asked if a[0] == "pick_tier"]
-    assert {name for name, _ in candidates} == {tier.get("TIER_ID"), "Exercise (second annotator)"}
+    assert {c.name for c in candidates} == {tier.get("TIER_ID"), "Exercise (second annotator)"}
     assert len(w.controller.session.segments) == 2 and w.controller.session.exercise_tier == w.prompts.tier
     w.prompts.tier = None  # cancelling the question imports nothing
-    n = w.controller.undo_stack.count()
-    assert not w.import_eaf(two) and w.controller.undo_stack.count() == n
+    assert not imported(qtbot, w, two)
 
 
-def test_dropped_eaf_is_imported(main_window, exported) -> None:
+def test_dropped_eaf_is_imported(qtbot, main_window, exported) -> None:
     w = main_window
     w.controller.replace_all({}, {}, "clear")
     w.handle_dropped([exported])
-    assert len(w.controller.session.segments) == 5
+    qtbot.waitUntil(lambda: len(w.controller.session.segments) == 5, timeout=30000)
 
 
-def test_a_broken_eaf_shows_an_error(main_window, tmp_path) -> None:
+def test_a_broken_eaf_shows_an_error(qtbot, main_window, tmp_path) -> None:
     bad = tmp_path / "bad.eaf"
     bad.write_text("<ANNOTATION_DOCUMENT><TIER")
     w = main_window
-    assert not w.import_eaf(bad)
+    assert not imported(qtbot, w, bad)
     assert "error" in w.prompts.names() and len(w.controller.session.segments) == 4

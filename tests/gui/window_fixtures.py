@@ -88,6 +88,7 @@ class ScriptedPrompts:
         self.recover_answer = True
         self.relocate_to: Path | None = None
         self.tier: str | None = None
+        self.confirm_answer = True
         self.camera: str | None = None
         self.open_path: Path | None = None
         self.save_path: Path | None = None
@@ -130,9 +131,13 @@ class ScriptedPrompts:
         self._log("pick_camera", *a)
         return self.camera
 
-    def pick_tier(self, candidates, eaf):
+    def pick_tier(self, candidates, eaf, reason=""):
         self._log("pick_tier", candidates, eaf)
         return self.tier
+
+    def confirm_import(self, eaf, tier, changes):
+        self._log("confirm_import", eaf, tier, changes)
+        return self.confirm_answer
 
     def error(self, *a):
         self._log("error", *a)
