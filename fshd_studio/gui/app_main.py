@@ -15,13 +15,6 @@ SCREENSHOT_SIZE = (1600, 1000)
 FRAME_WAIT_MS = 15000
 
 
-def stylesheet() -> str:
-    from fshd_studio.io.resources import resource_path
-
-    path = resource_path("style", "app.qss")
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
 def make_app() -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -30,7 +23,10 @@ def make_app() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("FSHD Studio")
     app.setStyle("Fusion")
-    app.setStyleSheet(stylesheet())
+    from fshd_studio.gui.settings import AppSettings
+    from fshd_studio.gui.theme import apply_theme
+
+    apply_theme(AppSettings().preferences().theme)  # light or dark, from Edit → Preferences
     return app  # type: ignore[return-value]
 
 
@@ -84,24 +80,25 @@ def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = 
     window = MainWindow(restore_layout=screenshot is None)
     if screenshot is not None:
         window.prompts = HeadlessPrompts(window)
-    if demo and project is None:
-        from fshd_studio.gui.demo_runner import ensure_demo
-
-        try:
-            project = ensure_demo(window)
-        except UserError as exc:
-            return _fail(window, screenshot, str(exc))
-        if project is None:
-            return 1
     if screenshot is None:
         # show the window at once, then load: the user sees the app while the videos are indexed
         window.show()
-        if project is not None:
+        if demo and project is None:
+            QTimer.singleShot(0, window.open_demo)
+        elif project is not None:
             window.statusBar().showMessage(f"Opening {Path(project).name}…")
             QTimer.singleShot(0, lambda: window.open_project(Path(project)))
         else:
             QTimer.singleShot(0, window.offer_untitled_recovery)
         return int(app.exec())
+    if demo and project is None:  # a screenshot: no user to wait for, generate in place
+        from fshd_studio.core.progress import no_report
+        from fshd_studio.gui.demo_session import demo_dir, make_demo_project
+
+        try:
+            project = make_demo_project(demo_dir(), no_report, None)
+        except UserError as exc:
+            return _fail(window, screenshot, str(exc))
     if project is not None:
         try:
             window.controller.open_project(Path(project))

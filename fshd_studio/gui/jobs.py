@@ -139,4 +139,3 @@ class JobRunner(QObject):
         if job in self.jobs:
             self.jobs.remove(job)
         self.changed.emit()
-        job.deleteLater()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
@@ -27,9 +27,11 @@ from fshd_studio.gui.results.dock import install_results
 from fshd_studio.gui.segment_info import SegmentInfo, SessionSummary
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.gui.shortcuts import MENUS, SHORTCUTS
+from fshd_studio.gui.start_page import StartPage
 from fshd_studio.gui.status import MessageBar, StatusLine
 from fshd_studio.gui.window_actions import action_handlers, build_toolbar
 from fshd_studio.gui.window_files import FileActions
+from fshd_studio.gui import window_session
 
 RESEARCH_NOTE = "Research use only — not for diagnosis"
 # actions about the session and its timeline, off while the Labelling mode is shown
@@ -37,6 +39,9 @@ REVIEW_ONLY = ("undo", "redo", "zoom_in", "zoom_out", "zoom_fit", "import_eaf", 
 
 
 class MainWindow(FileActions, QMainWindow):
+    project_opened = Signal(object)  # the project's path, once its session is shown
+    suggestions_added = Signal(int)   # how many suggested segments a Suggest job added
+
     def __init__(self, controller: SessionController | None = None, settings: AppSettings | None = None,
                  autosave_s: float | None = None, restore_layout: bool = True, video_opener=None) -> None:
         QMainWindow.__init__(self)
@@ -60,6 +65,13 @@ class MainWindow(FileActions, QMainWindow):
         self.job_bar = JobBar(self.jobs, self)
         self.statusBar().addPermanentWidget(self.job_bar)
         self.results = install_results(self)  # the results panel (docked) and scoring
+        self.sync_mode = window_session.SyncMode(self)  # the offset keys act only in this visible mode
+        self.preferences = self.settings.preferences()
+        window_session.apply_keymap(self, self.preferences)
+        window_session.wire_start_page(self)
+        self.controller.properties_changed.connect(self.status.refresh)
+        self.controller.properties_changed.connect(self.checklist.refresh)
+        self.controller.properties_changed.connect(lambda: window_session.refresh_camera_titles(self))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.project_path_changed.connect(self._update_title)
@@ -115,6 +127,8 @@ class MainWindow(FileActions, QMainWindow):
         lay = QVBoxLayout(self.review)
         lay.setContentsMargins(6, 6, 6, 0)
         lay.addWidget(self.main_split)
+        self.start_page = StartPage(RESEARCH_NOTE, self.review)  # covers the Review page while no session is open
+        self.review.installEventFilter(self)  # see eventFilter: the start page follows the page's size
 
     @property
     def timeline(self):  # noqa: ANN201 - TimelineWidget, imported lazily
@@ -196,6 +210,15 @@ class MainWindow(FileActions, QMainWindow):
     def mode(self) -> str:
         return "review" if self.stack.currentWidget() is self.review else "labelling"
 
+    def apply_preferences(self, prefs) -> None:  # noqa: ANN001 - settings.Preferences
+        """Save and apply new preferences (autosave interval, keys, theme)."""
+        window_session.apply_preferences(self, prefs)
+
+    def clear_recent_files(self) -> None:
+        self.settings.clear_recent()
+        self.refresh_recent_menu()
+        self.statusBar().showMessage("Recent files cleared", 4000)
+
     # ---- actions ------------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
@@ -255,8 +278,9 @@ class MainWindow(FileActions, QMainWindow):
     # ---- reactions ----------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
         has = self.controller.session is not None
-        for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate", "suggest"):
+        for key in ("save", "save_as", "import_eaf", "export_eaf", "relocate", "suggest", "session_properties"):
             self.actions_by_id[key].setEnabled(has)
+        self.start_page.setVisible(not has)
         self._update_title()
         if self._timeline is not None:
             self._show_linked_tiers()
@@ -291,9 +315,7 @@ class MainWindow(FileActions, QMainWindow):
             self.timeline.ensure_visible(seg.span)
 
     def _nudge_second_camera(self, frames: int) -> None:
-        ids = self.media.camera_ids()
-        if len(ids) >= 2:
-            self.media.nudge_offset(ids[1], frames)
+        self.sync_mode.nudge(frames)
 
     def mark_selected(self, status: SegmentStatus) -> None:
         """Confirm (C) or mark unusable (U) the selected segment; pressing it again returns it to draft."""
@@ -336,6 +358,9 @@ class MainWindow(FileActions, QMainWindow):
         return super().event(event)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.review and event.type() == QEvent.Type.Resize:
+            self.start_page.setGeometry(self.review.rect())
+            self.start_page.raise_()
         """After Enter or Esc in a number field (e.g. an offset), give the keys back to the timeline, so the
         next I, O, digits or arrows act on the session instead of typing into that field."""
         if (event.type() == QEvent.Type.KeyPress and isinstance(obj, QAbstractSpinBox)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from fshd_studio.core.errors import UserError
-from fshd_studio.core.progress import Cancelled, ReportFn
+from fshd_studio.core.progress import ReportFn
 from fshd_studio.core.session import Segment, Session
 
 if TYPE_CHECKING:
@@ -29,47 +28,51 @@ def missing_only(session: Session, suggested: list[Segment]) -> dict[int, Segmen
     return {s.exercise_id: s for s in suggested if s.exercise_id not in session.segments}
 
 
-def suggest_segments(win: MainWindow) -> int:
-    """Run the suggestion for the open session; returns how many segments were added (one undo step)."""
-    from fshd_studio.gui.worker import run_with_progress
+def suggest_segments(win: MainWindow) -> bool:
+    """Start the suggestion for the open session as a job; its segments are added as one undo step when it ends.
+    False when there is nothing to do (the user is told why)."""
     from fshd_studio.preprocess import suggest_boundaries
 
     c = win.controller
     session = c.session
     if session is None:
-        return 0
+        return False
     if len(session.segments) >= len(session.protocol.ids()):
         win.prompts.info("Suggest segments", "Every exercise already has a segment. Delete the ones you want "
                                              "suggested again, then run Suggest segments.")
-        return 0
+        return False
     camera_id = suggestion_camera(session)
     if camera_id is None:
         win.prompts.error("Cannot suggest segments", "No camera video can be found; relocate the videos first "
                                                      "(File → Relocate video).")
-        return 0
+        return False
     video = session.camera(camera_id).video
 
-    def work(cancel: threading.Event, report: ReportFn) -> list[Segment]:
+    def work(report: ReportFn, cancel: threading.Event) -> list[Segment]:
         return suggest_boundaries(session, camera_id=camera_id, report=report, cancel=cancel)
 
-    try:
-        suggested = run_with_progress(win, f"Finding the exercises from facial motion in {video.name}…", work,
-                                      reported=True)
-    except Cancelled:
-        win.statusBar().showMessage("Suggesting segments was cancelled; nothing changed", 5000)
-        return 0
-    except UserError as exc:
-        win.prompts.error("Cannot suggest segments", str(exc))
+    win.jobs.start(f"Finding the exercises from facial motion in {video.name}", work,
+                   on_done=lambda suggested: _add_suggested(win, session, suggested, video.name),
+                   on_error=lambda text: win.prompts.error("Cannot suggest segments", text),
+                   on_cancelled=lambda: win.statusBar().showMessage(
+                       "Suggesting segments was cancelled; nothing changed", 5000))
+    return True
+
+
+def _add_suggested(win: MainWindow, session: Session, suggested: list[Segment], video: str) -> int:
+    c = win.controller
+    if c.session is not session:  # another session was opened meanwhile
         return 0
     added = missing_only(session, suggested)
     if not added:
         win.prompts.info("Suggest segments", f"No segment could be suggested for the missing exercises from the "
-                                             f"motion in {video.name}.")
+                                             f"motion in {video}.")
         return 0
     kept = len(session.segments)
     c.add_segments(added, f"Suggest {len(added)} segments from motion")
     c.select(min(added))
     win.statusBar().showMessage(
-        f"Suggested {len(added)} segments from the motion in {video.name} (dashed): check each one and confirm "
+        f"Suggested {len(added)} segments from the motion in {video} (dashed): check each one and confirm "
         f"it with C" + (f"; {kept} existing segments left as they were" if kept else ""), 10000)
+    win.suggestions_added.emit(len(added))
     return len(added)

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 
 from fshd_studio.core.errors import UserError
-from fshd_studio.core.progress import Cancelled
 from fshd_studio.gui import controller as ctl  # module attribute: tests stand in a slow indexer
 from fshd_studio.gui.autosave import discard_sidecar, pending_recovery, sidecar_for
+from fshd_studio.gui import window_session
 from fshd_studio.gui.dialogs import SaveChoice
-from fshd_studio.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow
 
+OPEN_JOB = "Opening the project"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".m4v", ".mpg", ".mpeg", ".webm"}
 
 
@@ -60,6 +60,11 @@ class FileActions:
             self.open_project(path, asked=True)
 
     def open_project(self: MainWindow, path: Path, asked: bool = False) -> bool:
+        """Start opening `path`: the project file is read at once (a bad one is refused here, False), then a job
+        indexes its videos (progress and Cancel in the status bar, the window stays usable) and the session
+        appears when it is done (`project_opened`)."""
+        from fshd_studio.io.project import load_project
+
         if not asked and not self.maybe_keep_changes("Open"):
             return False
         path = Path(path).absolute()
@@ -70,33 +75,31 @@ class FileActions:
         if sidecar is not None and not recover:
             discard_sidecar(path)
         try:
-            missing = self._load(sidecar if recover else path, path, recovered=recover)
-        except Cancelled:
-            self.statusBar().showMessage(f"Opening {path.name} cancelled", 4000)
-            return False
+            loaded = load_project(sidecar if recover else path)
         except UserError as exc:
             self.prompts.error("Cannot open project", str(exc))
             return False
-        self._remember(path)
-        if not recover:
-            self.statusBar().showMessage(f"Opened {path.name}", 4000)
-        for camera_id in missing:
-            self.relocate_camera(camera_id)
+        for job in self.jobs.running(OPEN_JOB):  # the newest request wins
+            job.cancel()
+        self.statusBar().showMessage(f"Opening {path.name}…", 4000)
+        self.jobs.start(OPEN_JOB, lambda _report, cancel: ctl.load_timebases(loaded.session, cancel),
+                        on_done=lambda timebases: self._opened(loaded, path, recover, sidecar, timebases),
+                        on_error=lambda text: self.prompts.error("Cannot open project", text),
+                        on_cancelled=lambda: self.statusBar().showMessage(f"Opening {path.name} cancelled", 4000))
         return True
 
-    def _load(self: MainWindow, source: Path, project: Path, recovered: bool) -> list[str]:
-        """Read the project (or its autosave), index its videos on a worker, then hand it to the controller."""
-        from fshd_studio.io.project import load_project
-
-        loaded = load_project(source)
-        timebases = run_with_progress(self, f"Reading the videos of {project.name}…",
-                                      lambda cancel: ctl.load_timebases(loaded.session, cancel))
+    def _opened(self: MainWindow, loaded, path: Path, recovered: bool, source: Path | None, timebases) -> None:
         dirty = recovered or loaded.migrated_from is not None
-        self.controller.set_session(loaded.session, project, dirty=dirty, timebases=timebases)
+        self.controller.set_session(loaded.session, path, dirty=dirty, timebases=timebases)
+        self._remember(path)
         if recovered:
             self.autosaver.autosave_now()  # keep the recovered work safe until it is saved
             self.statusBar().showMessage(f"Recovered unsaved work from {source.name}; save to keep it", 8000)
-        return list(loaded.missing_videos)
+        else:
+            self.statusBar().showMessage(f"Opened {path.name}", 4000)
+        self.project_opened.emit(path)
+        for camera_id in loaded.missing_videos:
+            self.relocate_camera(camera_id)
 
     def offer_untitled_recovery(self: MainWindow) -> bool:
         """At start without a project: recover an untitled session left by a crash, if the user wants."""
@@ -117,18 +120,17 @@ class FileActions:
         self.statusBar().showMessage("Recovered an untitled session; save it to keep it", 8000)
         return True
 
-    def open_demo(self: MainWindow) -> None:
-        from fshd_studio.gui.demo_runner import ensure_demo
+    def open_demo(self: MainWindow, folder: Path | None = None) -> None:
+        """Open the demo session, generating it first (once) as a job with progress and Cancel."""
+        from fshd_studio.gui.demo_session import demo_dir, make_demo_project
 
         if not self.maybe_keep_changes("Open demo"):
             return
-        try:
-            path = ensure_demo(self)
-        except UserError as exc:
-            self.prompts.error("Demo session", str(exc))
-            return
-        if path is not None:
-            self.open_project(path, asked=True)
+        folder = folder or demo_dir()
+        self.jobs.start("Preparing the demo session", lambda report, cancel: make_demo_project(folder, report, cancel),
+                        on_done=lambda path: self.open_project(path, asked=True),
+                        on_error=lambda text: self.prompts.error("Demo session", text),
+                        on_cancelled=lambda: self.statusBar().showMessage("Demo generation cancelled", 4000))
 
     # ---- save ---------------------------------------------------------------------------------------
     def save(self: MainWindow) -> bool:
@@ -185,9 +187,11 @@ class FileActions:
             menu.addAction(act)
         if files:
             menu.addSeparator()
-            clear = menu.addAction("Clear list")
-            clear.triggered.connect(lambda: (self.settings.clear_recent(), self.refresh_recent_menu()))
+            clear = menu.addAction("Clear recent files")
+            clear.setStatusTip("Forget the list of recent projects (the files themselves are not touched)")
+            clear.triggered.connect(self.clear_recent_files)
         menu.setEnabled(bool(files))
+        self.start_page.set_recent(files)
 
     # ---- ELAN ---------------------------------------------------------------------------------------
     def import_eaf_dialog(self: MainWindow) -> None:
@@ -249,17 +253,19 @@ class FileActions:
                 self.prompts.error("Relocate video", f"{new} is not a file")
             self.statusBar().showMessage(f"Camera {cam.label or cam.id}: video still missing", 6000)
             return False
-        try:  # a long recording takes seconds to index: on a worker, with Cancel
-            timebase = run_with_progress(self, f"Reading {Path(new).name}…",
-                                         lambda _cancel: ctl.load_timebase(Path(new)))
-        except Cancelled:
-            self.statusBar().showMessage(f"Camera {cam.label or cam.id}: relocation cancelled", 6000)
-            return False
-        except Exception as exc:  # a damaged or foreign file: say so, keep the old path
-            self.prompts.error("Relocate video", f"{new} cannot be read as a video: {exc}")
-            return False
-        c.relocate_video(camera_id, Path(new), timebase)
-        self.statusBar().showMessage(f"Camera {cam.label or cam.id} now uses {Path(new).name}", 6000)
+        label = cam.label or cam.id
+
+        def done(timebase) -> None:
+            c.relocate_video(camera_id, Path(new), timebase)
+            self.statusBar().showMessage(f"Camera {label} now uses {Path(new).name}", 6000)
+
+        # a long recording takes seconds to index: a job, with Cancel; a damaged or foreign file keeps the old path
+        self.jobs.start(f"Reading {Path(new).name}", lambda _report, _cancel: ctl.load_timebase(Path(new)),
+                        on_done=done,
+                        on_error=lambda text: self.prompts.error("Relocate video",
+                                                                 f"{new} cannot be read as a video: {text}"),
+                        on_cancelled=lambda: self.statusBar().showMessage(f"Camera {label}: relocation cancelled",
+                                                                          6000))
         return True
 
     def new_session_from_videos(self: MainWindow, videos: list[Path]) -> None:
@@ -269,14 +275,15 @@ class FileActions:
         cams = [Camera(f"cam{i + 1}", Path(v).absolute(), 0.0, label=("Left", "Right")[i] if i < 2 else f"cam{i + 1}")
                 for i, v in enumerate(videos[:4])]
         session = Session("", _dt.date.today().isoformat(), load_protocol("fshd-15", Path.cwd()), cams)
-        try:
-            timebases = run_with_progress(self, "Reading the dropped videos…",
-                                          lambda cancel: ctl.load_timebases(session, cancel))
-        except Cancelled:
-            self.statusBar().showMessage("Opening the dropped videos was cancelled", 6000)
-            return
-        self.controller.set_session(session, None, dirty=True, timebases=timebases)
-        self.statusBar().showMessage("New session from videos; save it to give it a project file", 8000)
+
+        def done(timebases) -> None:
+            self.controller.set_session(session, None, dirty=True, timebases=timebases)
+            self.statusBar().showMessage("New session from videos; save it to give it a project file", 8000)
+
+        self.jobs.start("Reading the dropped videos", lambda _report, cancel: ctl.load_timebases(session, cancel),
+                        on_done=done, on_error=lambda text: self.prompts.error("Cannot open the videos", text),
+                        on_cancelled=lambda: self.statusBar().showMessage(
+                            "Opening the dropped videos was cancelled", 6000))
 
     # ---- drag and drop ------------------------------------------------------------------------------
     def dragEnterEvent(self: MainWindow, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -296,7 +303,7 @@ class FileActions:
         if projects:
             self.open_project(projects[0])
         elif videos and self.controller.session is None:
-            self.new_session_from_videos(videos)
+            window_session.new_session(self, videos)  # the New session dialog, pre-filled
         elif videos:
             ids = [cam.id for cam in self.controller.session.cameras]
             for video in videos:

@@ -15,7 +15,7 @@ from fshd_studio.gui.autosave import sidecar_for
 from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.io.project import load_project
-from tests.gui.window_fixtures import open_window, wait_frames
+from tests.gui.window_fixtures import open_and_wait, open_window, wait_frames
 from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
 
@@ -60,7 +60,7 @@ def test_autosave_then_recovery_after_a_crash(qtbot, main_window, window_project
     w.autosaver.timer.stop()
     w2 = open_window(qtbot, None)
     w2.prompts.recover_answer = True
-    assert w2.open_project(window_project)
+    open_and_wait(qtbot, w2, window_project)
     assert "recover" in w2.prompts.names()
     assert w2.controller.session.segments[9].span == Span(4000.0, 9000.0)
     assert w2.controller.is_dirty() and w2.controller.project_path == window_project
@@ -81,7 +81,7 @@ def test_declining_recovery_discards_the_sidecar(qtbot, app_settings, window_pro
     os.utime(side, (future, future))
     w = open_window(qtbot, None)
     w.prompts.recover_answer = False
-    assert w.open_project(window_project)
+    open_and_wait(qtbot, w, window_project)
     assert len(w.controller.session.segments) == 4 and not side.exists()
     w.close()
 
@@ -127,10 +127,11 @@ def test_missing_video_opens_and_asks_to_relocate(qtbot, app_settings, window_pr
     (window_project.parent / "right.mp4").rename(moved / "right.mp4")
     w = open_window(qtbot, None)
     w.prompts.relocate_to = moved / "right.mp4"
-    assert w.open_project(window_project)
+    open_and_wait(qtbot, w, window_project)
     assert [n for n in w.prompts.names() if n == "relocate"] == ["relocate"]
     c = w.controller
-    assert c.session.camera("right").video == moved / "right.mp4" and c.is_dirty()
+    qtbot.waitUntil(lambda: c.session.camera("right").video == moved / "right.mp4", timeout=10000)
+    assert c.is_dirty()
     wait_frames(qtbot, w)
     assert w.media.views["right"].shown_index == 12
     w.prompts.save_choice = SaveChoice.DISCARD
@@ -143,8 +144,9 @@ def test_relocating_to_a_file_that_is_no_video_keeps_asking(qtbot, app_settings,
     notes.write_text("not a video")
     w = open_window(qtbot, None)
     w.prompts.relocate_to = notes
-    assert w.open_project(window_project)
+    open_and_wait(qtbot, w, window_project)
     c = w.controller
+    qtbot.waitUntil(lambda: "error" in w.prompts.names(), timeout=10000)
     errors = [args for name, args in w.prompts.asked if name == "error"]
     assert errors and "notes.mp4" in errors[-1][1] and "cannot be read" in errors[-1][1]
     assert c.session.camera("right").video.name == "right.mp4" and c.timebase("right") is None
@@ -158,7 +160,7 @@ def test_a_damaged_video_is_named_as_such_not_as_missing(qtbot, app_settings, wi
     right.write_bytes(b"\x00" * 4096)
     w = open_window(qtbot, None)
     w.prompts.relocate_to = None
-    assert w.open_project(window_project)
+    open_and_wait(qtbot, w, window_project)
     assert "cannot be read" in w.media.views["right"]._message and w.media.views["right"]._relocate.isVisible()
     assert "missing" not in w.media.views["right"]._message
     assert any("right: video cannot be read" in line.lower() for line in w.session_summary.lines())
@@ -169,7 +171,7 @@ def test_missing_video_declined_still_opens(qtbot, app_settings, window_project)
     (window_project.parent / "right.mp4").unlink()
     w = open_window(qtbot, None)
     w.prompts.relocate_to = None
-    assert w.open_project(window_project)
+    open_and_wait(qtbot, w, window_project)
     c = w.controller
     assert c.session is not None and c.timebase("right") is None
     assert any(f.kind.value == "video_missing" for f in c.findings())
@@ -192,10 +194,15 @@ def test_drop_videos_makes_a_new_session_and_a_project_opens(qtbot, app_settings
     w.handle_dropped([window_project.parent / "left.mp4", window_project.parent / "right.mp4",
                       Path("/tmp/notes.txt")])
     c = w.controller
-    assert [cam.id for cam in c.session.cameras] == ["cam1", "cam2"] and c.project_path is None
+    qtbot.waitUntil(lambda: c.session is not None, timeout=10000)
+    # the New session dialog came pre-filled: the protocol's cameras, the videos in the order dropped
+    (draft, _folder), = [args for name, args in w.prompts.asked if name == "new_session"]
+    assert [(cam.id, cam.video.name) for cam in draft.cameras] == [("front", "left.mp4"), ("side", "right.mp4")]
+    assert [cam.id for cam in c.session.cameras] == ["front", "side"] and c.project_path is None
     assert w.windowTitle().startswith("Untitled session")
     w.prompts.save_choice = SaveChoice.DISCARD
-    w.handle_dropped([window_project])
+    with qtbot.waitSignal(w.project_opened, timeout=10000):
+        w.handle_dropped([window_project])
     assert c.project_path == window_project and len(c.session.segments) == 4
     w.close()
 
@@ -210,15 +217,16 @@ def test_settings_go_to_the_test_folder(app_settings) -> None:
 def test_untitled_session_is_autosaved_and_recovered(qtbot, app_settings, window_project) -> None:
     w = open_window(qtbot, None)
     w.handle_dropped([window_project.parent / "left.mp4", window_project.parent / "right.mp4"])
+    qtbot.waitUntil(lambda: w.controller.session is not None, timeout=10000)
     w.controller.create_segment(6, Span(1000.0, 2000.0))
     side = sidecar_for(None)
-    qtbot.waitUntil(side.exists, timeout=3000)
+    qtbot.waitUntil(lambda: side.exists() and 6 in load_project(side).session.segments, timeout=5000)
     w.autosaver.timer.stop()  # crash: no closeEvent
     w2 = open_window(qtbot, None)
     assert w2.offer_untitled_recovery()
     c = w2.controller
     assert c.project_path is None and c.is_dirty() and c.session.segments[6].span == Span(1000.0, 2000.0)
-    assert c.session.camera("cam2").video == (window_project.parent / "right.mp4").resolve()
+    assert c.session.camera("side").video == (window_project.parent / "right.mp4").resolve()
     w.prompts.save_choice = w2.prompts.save_choice = SaveChoice.DISCARD
     w2.close()
     assert not side.exists()
@@ -238,7 +246,8 @@ def test_real_drop_event_opens_a_project(qtbot, app_settings, window_project) ->
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(w.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
-    w.dropEvent(drop)
+    with qtbot.waitSignal(w.project_opened, timeout=10000):
+        w.dropEvent(drop)
     assert w.controller.project_path == window_project
     other = QMimeData()
     other.setUrls([QUrl.fromLocalFile("/tmp/readme.txt")])
@@ -254,7 +263,6 @@ def test_slow_video_indexing_keeps_the_window_alive_and_can_be_cancelled(qtbot, 
     import threading
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
     import fshd_studio.gui.controller as controller_mod
 
@@ -271,19 +279,14 @@ def test_slow_video_indexing_keeps_the_window_alive_and_can_be_cancelled(qtbot, 
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(20)
-
-    def press_cancel() -> None:
-        dialogs = [d for d in QApplication.topLevelWidgets() if isinstance(d, QProgressDialog) and d.isVisible()]
-        if dialogs:
-            dialogs[0].findChild(QPushButton).click()  # the user presses Cancel
-        else:
-            QTimer.singleShot(50, press_cancel)
-
-    QTimer.singleShot(100, press_cancel)
-    assert not w.open_project(window_project)
+    assert w.open_project(window_project)  # started, not modal: the call returns at once
+    qtbot.waitUntil(lambda: w.job_bar.isVisible() and "Opening" in w.job_bar.label.text(), timeout=5000)
+    qtbot.wait(150)
+    w.job_bar.cancel_button.click()  # the user presses Cancel in the status bar
+    qtbot.waitUntil(lambda: "cancelled" in w.statusBar().currentMessage(), timeout=5000)
     timer.stop()
     assert started.is_set() and len(ticks) >= 5  # the GUI thread kept serving events meanwhile
-    assert w.controller.session is None and "cancelled" in w.statusBar().currentMessage()
+    assert w.controller.session is None and not w.job_bar.isVisible()
     w.close()
 
 
@@ -306,24 +309,19 @@ def test_window_layout_is_restored_from_settings(qtbot, app_settings) -> None:
 def test_slow_video_indexing_shows_progress_then_opens(qtbot, app_settings, window_project, monkeypatch) -> None:
     import time as _time
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QProgressDialog
-
     import fshd_studio.gui.controller as controller_mod
 
     real = controller_mod.load_timebases
-    seen: list[bool] = []
 
     def slow(session, cancel):
-        _time.sleep(1.0)  # longer than the 0.4 s after which the progress dialog shows
+        _time.sleep(1.0)
         return real(session, cancel)
-
-    def look() -> None:  # on the GUI thread, while the worker sleeps
-        seen.append(any(isinstance(d, QProgressDialog) and d.isVisible() for d in QApplication.topLevelWidgets()))
 
     monkeypatch.setattr(controller_mod, "load_timebases", slow)
     w = open_window(qtbot, None)
-    QTimer.singleShot(700, look)
-    assert w.open_project(window_project)  # closing the dialog must not count as Cancel
-    assert seen == [True] and w.controller.session is not None and len(w.controller.session.segments) == 4
+    with qtbot.waitSignal(w.project_opened, timeout=10000):
+        assert w.open_project(window_project)
+        qtbot.waitUntil(lambda: w.job_bar.isVisible(), timeout=2000)  # shown while the videos are read
+    assert w.controller.session is not None and len(w.controller.session.segments) == 4
+    assert not w.job_bar.isVisible()
     w.close()

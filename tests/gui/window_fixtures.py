@@ -92,6 +92,9 @@ class ScriptedPrompts:
         self.camera: str | None = None
         self.open_path: Path | None = None
         self.save_path: Path | None = None
+        self.new_session_answer = None  # a NewSession; None: OK on the pre-filled draft (patient FSHD-0001)
+        self.properties_answer = None  # a SessionProperties; None: Cancel
+        self.preferences_answer = None  # a Preferences; None: Cancel
 
     def _log(self, name: str, *args) -> None:
         self.asked.append((name, args))
@@ -145,6 +148,20 @@ class ScriptedPrompts:
     def info(self, *a):
         self._log("info", *a)
 
+    def new_session(self, draft, start_dir):
+        self._log("new_session", draft, start_dir)
+        from dataclasses import replace
+
+        return self.new_session_answer or replace(draft, patient_id=draft.patient_id or "FSHD-0001")
+
+    def session_properties(self, props, videos):
+        self._log("session_properties", props, videos)
+        return self.properties_answer
+
+    def preferences(self, prefs):
+        self._log("preferences", prefs)
+        return self.preferences_answer
+
 
 @pytest.fixture
 def app_settings(tmp_path, monkeypatch):
@@ -185,7 +202,7 @@ def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)  # keys go to the active window
     if project is not None:
-        assert w.open_project(project)
+        open_and_wait(qtbot, w, project)
         if all(c.video.is_file() for c in w.controller.session.cameras):
             wait_frames(qtbot, w)
     return w
@@ -199,3 +216,9 @@ def main_window(qtbot, window_project, app_settings):
 
     w.prompts.save_choice = SaveChoice.DISCARD  # tear-down closes the window without a question
     w.close()
+
+
+def open_and_wait(qtbot, w, project) -> None:
+    """File → Open as the user does it: the project is read at once, its videos are indexed by a job."""
+    with qtbot.waitSignal(w.project_opened, timeout=30000):
+        assert w.open_project(project)
