@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from fshd_studio.core.errors import UserError
@@ -17,10 +16,10 @@ def model_config(name: str):
     path = Path(name)
     if not path.is_file():
         raise UserError(f"--config {name!r} is neither a preset ({', '.join(sorted(PRESETS))}) nor a file")
-    try:
-        return ModelConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as exc:
-        raise UserError(f"{path} is not a model config ({exc})") from None
+    from fshd_studio.io.textfile import read_json_file
+
+    return ModelConfig.from_dict(read_json_file(path, "model config", "give a preset or a config.json written by "
+                                                "`fshd-studio train`", 16 << 20), path)
 
 
 def exercises_arg(text: str) -> list[int] | None:

@@ -22,6 +22,16 @@ STALE_AFTER_S = 86_400.0  # a temp file of another machine (shared folder) is le
 _OWNER = re.compile(r"^(\d+)@([A-Za-z0-9-]*)\.")
 
 
+def _read_umask() -> int:
+    """Once, at import: os.umask can only be read by setting it, which races with other threads' files."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _host() -> str:
     return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname().split(".")[0])[:24]
 
@@ -32,8 +42,11 @@ def temp_prefix(name: str) -> str:
 
 
 def temp_dir(target: Path) -> Path:
-    """A new hidden temp folder beside `target` (a folder written whole and renamed into place)."""
-    return Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+    """A new hidden temp folder beside `target` (a folder written whole and renamed into place), with the
+    permissions a plain mkdir would give (mkdtemp makes 0700 folders: colleagues could not read them)."""
+    folder = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+    _normal_permissions(folder, 0o777)
+    return folder
 
 
 def _alive(pid: int) -> bool:
@@ -122,12 +135,10 @@ def atomic_write_json(target: Path, obj: Any) -> None:
     atomic_write_text(target, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-def _normal_permissions(path: Path) -> None:
+def _normal_permissions(path: Path, mode: int = 0o666) -> None:
     """mkstemp makes 0600 files; give the file the permissions a plain open() would (shared folders)."""
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        os.chmod(path, 0o666 & ~umask)
+        os.chmod(path, mode & ~_UMASK)
     except OSError:
         pass
 

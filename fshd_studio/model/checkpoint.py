@@ -7,7 +7,6 @@ for checkpoints in the original VideoMAE / MARLIN layout.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ WEIGHTS_FILE = "model.safetensors"
 CARD_FILE = "model_card.json"
 CARD_SCHEMA_VERSION = 1
 INTENDED_USE = "Research use only. Not a medical device; not for diagnosis or treatment decisions."
+MAX_META_BYTES = 16 << 20
 
 
 @dataclass
@@ -59,27 +59,45 @@ def save_model(model: FSHDModel, folder: Path, card: ModelCard) -> None:
 
 
 def read_config(folder: Path) -> ModelConfig:
-    path = Path(folder) / CONFIG_FILE
+    from fshd_studio.io.textfile import read_json_file
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"model folder {folder} does not exist or is not a folder; give the folder that holds "
+                        f"{CONFIG_FILE}, {WEIGHTS_FILE} and {CARD_FILE}")
+    path = folder / CONFIG_FILE
     if not path.is_file():
         raise UserError(f"{folder} is not a model folder: {CONFIG_FILE} is missing "
                         f"(a model folder holds {CONFIG_FILE}, {WEIGHTS_FILE} and {CARD_FILE})")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path} is not readable JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path} does not hold a JSON object")
-    return ModelConfig.from_dict(data)
+    data = read_json_file(path, "model config", "use the model folder as `fshd-studio train` wrote it",
+                          MAX_META_BYTES)
+    return ModelConfig.from_dict(data, path)
 
 
 def read_card(folder: Path) -> ModelCard:
+    from fshd_studio.io.fields import Fields
+    from fshd_studio.io.textfile import read_json_file
+
     path = Path(folder) / CARD_FILE
     if not path.is_file():
         raise UserError(f"{folder}: {CARD_FILE} is missing; every model folder carries its model card")
-    try:
-        return ModelCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError) as exc:
-        raise UserError(f"{path} is not a readable model card ({exc})") from None
+    remedy = "use the model folder as `fshd-studio train` wrote it"
+    data = read_json_file(path, "model card", remedy, MAX_META_BYTES)
+    f = Fields(path, "model card", remedy)
+    data = f.obj(data, "the file")
+    return ModelCard(
+        trained_on=f.text(data, "trained_on", nonempty=True, max_len=2000),
+        model_id=f.text(data, "model_id", nonempty=True, max_len=200),
+        synthetic=f.boolean(data, "synthetic"),
+        intended_use=f.text(data, "intended_use", default=INTENDED_USE, max_len=2000),
+        date=f.text(data, "date", default="", max_len=64),
+        classes=[str(c) for c in f.items(data, "classes", default=list(CLASSES))],
+        exercises=[f.integer({"e": e}, "e", f"exercises[{i}]", lo=0, hi=10_000)
+                   for i, e in enumerate(f.items(data, "exercises", default=[]))],
+        metrics=f.sub(data, "metrics", default={}),
+        training=f.sub(data, "training", default={}),
+        schema_version=f.integer(data, "schema_version", default=CARD_SCHEMA_VERSION, lo=1, hi=10_000),
+    )
 
 
 def load_model(folder: Path, device: str | torch.device = "cpu") -> tuple[FSHDModel, ModelCard]:
@@ -106,10 +124,28 @@ def _read_safetensors(path: Path) -> dict[str, torch.Tensor]:
 
     if not path.is_file():
         raise UserError(f"{path} is missing; weights are read only from .safetensors files (never pickles)")
+    _check_safetensors_header(path)
     try:
         return load_file(str(path))
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise UserError(f"{path} is not a readable safetensors file ({exc})") from None
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise UserError(f"{path} is not a readable safetensors file ({exc}); use the weights `fshd-studio train` "
+                        "wrote") from None
+
+
+def _check_safetensors_header(path: Path) -> None:
+    """A safetensors file starts with an 8-byte header length and a JSON header; refuse anything else (a pickle,
+    a zip .pt, random bytes) by name before the library reads it."""
+    from fshd_studio.io.textfile import file_kind
+
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    n = int.from_bytes(head[:8], "little") if len(head) >= 8 else -1
+    if len(head) < 10 or not 2 <= n <= min(size - 8, 100 << 20) or head[8:9] != b"{":
+        kind = file_kind(head)
+        raise UserError(f"{path} is {kind or 'not a safetensors file'}"
+                        f"{' (not a safetensors file)' if kind else ''}; FSHD Studio reads weights only from "
+                        "safetensors files written by `fshd-studio train` (pickled .pt/.pth files are never loaded)")
 
 
 def load_encoder_weights(model: FSHDModel, folder: Path) -> int:

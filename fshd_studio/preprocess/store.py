@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from fshd_studio.core.errors import UserError
-from fshd_studio.io.atomic import atomic_write_json
+from fshd_studio.io.atomic import atomic_write_json, clean_stale_temps, temp_dir
 from fshd_studio.preprocess.asymmetry import Asymmetry
 from fshd_studio.preprocess.params import PARAM_VERSION, SCHEMA_VERSION
 
@@ -67,7 +66,8 @@ def write_clip(out: Path, clip: ClipOutput) -> Path:
     """Write one clip folder atomically: a temp folder beside it, then rename over the old one."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / clip.folder_name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{clip.folder_name}.", dir=out))
+    clean_stale_temps(target)  # what a killed run left
+    tmp = temp_dir(target)
     try:
         arrays = {"landmarks": clip.landmarks.astype(np.float32),
                   "landmark_frames": clip.landmark_frames.astype(np.int64),
@@ -92,7 +92,7 @@ def write_clip(out: Path, clip: ClipOutput) -> Path:
 def _replace_dir(tmp: Path, target: Path) -> None:
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        old = temp_dir(target)
         os.replace(target, old / "x")
     os.replace(tmp, target)
     if old is not None:
@@ -100,10 +100,12 @@ def _replace_dir(tmp: Path, target: Path) -> None:
 
 
 def read_meta(folder: Path) -> dict[str, Any] | None:
+    """A clip folder's meta.json, or None when it is missing or damaged (the clip is then computed again)."""
     try:
-        return json.loads((folder / META).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # ValueError: bad JSON or not UTF-8
         return None
+    return meta if isinstance(meta, dict) else None
 
 
 def write_index(out: Path, entries: list[dict[str, Any]]) -> None:
@@ -136,7 +138,11 @@ class PreprocessedClip:
         if not path.is_file():
             raise UserError(f"{path} does not exist (exercise {self.exercise_id}, camera {self.camera_id}: "
                             f"{self.meta.get('reason') or 'not written'})")
-        return np.load(path, mmap_mode="r" if mmap else None)
+        check_npy(path, *ARRAYS.get(name, (None, None, ())))
+        try:
+            return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (ValueError, EOFError, OSError) as exc:
+            raise _damaged(path, str(exc)) from None
 
     def snippets(self) -> np.ndarray:
         return self.array("snippets")
@@ -144,18 +150,68 @@ class PreprocessedClip:
 
 def load_preprocessed(out: Path) -> list[PreprocessedClip]:
     """All exercise × camera entries of a preprocess output folder, in index order."""
+    from fshd_studio.io.fields import Fields
+    from fshd_studio.io.textfile import read_json_file
+
     out = Path(out)
-    try:
-        index = json.loads((out / INDEX).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"{out / INDEX} cannot be read ({exc}); run `fshd-studio preprocess` first") from exc
-    if int(index.get("schema_version", 0)) > SCHEMA_VERSION:
+    if not (out / INDEX).is_file():
+        raise UserError(f"{out / INDEX} does not exist; run `fshd-studio preprocess` first")
+    remedy = f"run `fshd-studio preprocess` again into an empty folder (or delete {out})"
+    f = Fields(out / INDEX, "preprocess index", remedy)
+    index = f.obj(read_json_file(out / INDEX, "preprocess index", remedy, 64 << 20), "the file")
+    if f.integer(index, "schema_version", default=0) > SCHEMA_VERSION:
         raise UserError(f"{out / INDEX} was written by a newer FSHD Studio; update to read it")
     clips = []
-    for entry in index["entries"]:
-        folder = out / entry["folder"]
+    for i, entry in enumerate(f.items(index, "entries")):
+        name = f.text(f.obj(entry, f"entries[{i}]"), "folder", f"entries[{i}]", nonempty=True, max_len=200)
+        if Path(name).name != name or name in (".", ".."):
+            raise f.fail(f"entries[{i}].folder", f"is {name!r}, not a folder name inside {out}")
+        folder = out / name
         meta = read_meta(folder)
         if meta is None:
-            raise UserError(f"{folder / META} is missing or damaged; run `fshd-studio preprocess` again")
+            raise UserError(f"{folder / META} is missing or damaged; {remedy}")
+        mf = Fields(folder / META, "clip description", remedy)
+        mf.integer(meta, "exercise_id", lo=0, hi=10_000)
+        mf.text(meta, "camera_id", nonempty=True, max_len=64)
+        mf.boolean(meta, "usable")
         clips.append(PreprocessedClip(folder, meta))
     return clips
+
+
+# name -> (dtype, number of dimensions, required trailing dimensions) of each array of a clip folder
+ARRAYS: dict[str, tuple[Any, int, tuple[int, ...]]] = {
+    "snippets": (np.uint8, 5, (3,)),
+    "landmarks": (np.float32, 3, (468, 2)),
+    "landmark_frames": (np.int64, 1, ()),
+    "transforms": (np.float32, 3, (2, 3)),
+    "asymmetry": (np.float32, 2, (2,)),
+}
+
+
+def check_npy(path: Path, dtype: Any = None, ndim: int | None = None, trailing: tuple[int, ...] = ()) -> None:
+    """Read only the header of a .npy file and refuse a wrong kind, shape or a file too short for it (a copy cut
+    short), before any memory is given to it."""
+    from numpy.lib import format as npy
+
+    try:
+        with open(path, "rb") as fh:
+            version = npy.read_magic(fh)
+            shape, _order, got = npy._read_array_header(fh, version)  # the reader np.load uses
+            offset = fh.tell()
+    except (ValueError, EOFError, OSError, SyntaxError, TypeError) as exc:
+        raise _damaged(path, f"its header is not a numpy array header ({exc})") from None
+    if got.hasobject:
+        raise _damaged(path, "it holds Python objects (never loaded: unpickling could run code)")
+    need = int(np.prod(shape, dtype=object)) * got.itemsize
+    have = path.stat().st_size - offset
+    if have < need:
+        raise _damaged(path, f"it is cut short ({have} of {need} bytes of data)")
+    if dtype is not None and (got != np.dtype(dtype) or len(shape) != ndim
+                              or tuple(shape[len(shape) - len(trailing):]) != trailing):
+        raise _damaged(path, f"it holds {got} {tuple(shape)}, not {np.dtype(dtype)} with {ndim} dimensions "
+                       f"ending in {trailing}")
+
+
+def _damaged(path: Path, why: str) -> UserError:
+    return UserError(f"preprocessed file {path} is damaged: {why}; delete its folder {path.parent.name} and run "
+                     "`fshd-studio preprocess` again")
