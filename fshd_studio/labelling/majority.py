@@ -83,6 +83,10 @@ def proposals(sort_votes: list[Vote]) -> dict[int, str | None]:
 
 def aggregate(image_ids: list[int], sort_votes: list[Vote], check_votes: list[Vote], group: list[str],
               absent: Absent = Absent.NO) -> Aggregate:
+    """`group`: the members who count (a retired member's votes count no more, so yes + no never exceed it)."""
+    members = set(group)
+    sort_votes = [v for v in sort_votes if v.labeller in members]
+    check_votes = [v for v in check_votes if v.labeller in members]
     proposed = proposals(sort_votes)
     checks: dict[int, dict[str, str]] = defaultdict(dict)
     for v in check_votes:
@@ -142,3 +146,28 @@ def _labeller_agreement(checks: dict[int, dict[str, str]], outcomes: dict[int, O
 
 def sort_votes_of(store_votes: list[Vote]) -> list[Vote]:
     return [v for v in store_votes if v.round == Round.SORT]
+
+
+def needed_yes(group_size: int, yes: int, no: int, absent: Absent) -> int:
+    """How many "yes" make an absolute majority: more than half of the group (absent = no) or of the votes cast."""
+    total = group_size if absent == Absent.NO else yes + no
+    return total // 2 + 1
+
+
+def explain(o: Outcome, group_size: int, absent: Absent) -> str:
+    """The decision on one image in plain words."""
+    need = needed_yes(group_size, o.yes, o.no, absent)
+    of = f"{o.yes} of {group_size if absent == Absent.NO else o.yes + o.no}"
+    if o.status == Status.KEPT:
+        return f"kept: {of} said yes (needs {need})"
+    if o.status == Status.REJECTED:
+        return f"not kept: only {of} said yes (needs {need})"
+    if o.status == Status.TIE:
+        return f"not kept: a tie, {of} said yes (needs {need}) — discuss and vote again"
+    if o.status == Status.PENDING:
+        return "waiting: nobody has re-checked the proposed class yet"
+    if o.status == Status.UNUSABLE:
+        return "not kept: the first sort found it unusable"
+    if o.status == Status.NO_PROPOSAL:
+        return "not kept: the first sort is split between classes — sort it again"
+    return "waiting: nobody has sorted it yet"

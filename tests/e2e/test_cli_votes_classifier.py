@@ -14,8 +14,10 @@ from fshd_studio.labelling.store import Round, Vote, VoteStore
 FSHD = [str(Path(sys.executable).with_name("fshd-studio"))]
 
 
-def _run(*args):
+def _run(*args, cache=None):
     env = {**os.environ, "YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "0"}
+    if cache is not None:
+        env["FSHD_STUDIO_CACHE_DIR"] = str(cache)
     return subprocess.run(FSHD + [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -30,7 +32,7 @@ def _voted_folder(external, folder):
         for k in range(20):
             name = f"{k:02d}.jpg"
             cv2.imwrite(str(folder / name), cv2.resize(load_rgb(faces[k % len(faces)]), (64, 64))[..., ::-1])
-            i = store.add_image(name, 64, 64, None, 0)
+            i = store.add_image(name, 64, 64, (0, 0, 64, 64), 1)
             store.vote(Vote(i, "ana", Round.SORT, CLASSES[k % 4]))
             store.vote(Vote(i, "ana", Round.CHECK, "yes", CLASSES[k % 4]))
         store.tag(i, "glasses")  # 19.jpg, neutral, the 5th neutral: a validation image
@@ -42,12 +44,14 @@ def _voted_folder(external, folder):
 def test_train_predict_review(external, tmp_path):
     _voted_folder(external, tmp_path / "faces")
     res = _run("votes", "train", tmp_path / "ds", "--out", tmp_path / "model", "--epochs", 1, "--imgsz", 32,
-               "--device", "cpu")
+               "--device", "cpu", cache=tmp_path / "cache")
     assert res.returncode == 0, res.stderr[-2000:]
     trained = json.loads(res.stdout)
     weights = Path(trained["weights"])
     assert weights.is_file() and len(trained["confusion_pred_by_true"]) == 4
-    assert '"stage": "train classifier"' in res.stderr
+    assert '"stage": "train classifier: epoch", "done": 1, "total": 1' in res.stderr
+    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["classifier.json", "classifier.safetensors"]
+    assert not list((tmp_path / "ds").rglob("*.cache"))  # ultralytics' cache stays in the app's own folder
 
     images = tmp_path / "new"
     images.mkdir()

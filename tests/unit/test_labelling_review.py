@@ -49,7 +49,7 @@ def test_exported_names_are_unique_and_mapped_back_to_their_source(tmp_path):
     for n in names:
         cv2.imwrite(str(folder / n), rgb)
     with VoteStore(folder) as store:
-        ids = [store.add_image(n, 20, 20, None, 0) for n in names]
+        ids = [store.add_image(n, 20, 20, (0, 0, 20, 20), 1) for n in names]
         for i in ids:
             store.vote(Vote(i, "ana", Round.SORT, "happy"))
             store.vote(Vote(i, "ana", Round.CHECK, "yes", "happy"))
@@ -83,9 +83,10 @@ def test_crowd_table_input_errors_are_user_errors(tmp_path):
     for name in ("bin.csv", "ragged.csv", "neg.csv"):
         with pytest.raises(UserError, match="crowd table"):
             read_crowd_table(tmp_path / name)
-    (tmp_path / "semi.csv").write_text("\ufeffUsage;Image name;neutral;happiness\nTraining;a.png;1;9\n")
+    header = "Usage;Image name;neutral;happiness;surprise;sadness;anger;disgust;fear;contempt;unknown;NF"
+    (tmp_path / "semi.csv").write_text(f"\ufeff{header}\nTraining;a.png;1;9;0;0;0;0;0;0;0;0\n")
     table = read_crowd_table(tmp_path / "semi.csv")  # a spreadsheet's export in a French locale
-    assert table.columns == ["neutral", "happiness"] and table.counts.tolist() == [[1, 9]]
+    assert table.columns[:2] == ["neutral", "happiness"] and table.counts.tolist() == [[1, 9] + [0] * 8]
 
 
 def test_kappa_rows_are_those_with_the_usual_number_of_votes():
@@ -108,7 +109,7 @@ def test_per_class_kappas_average_to_the_overall_kappa_on_ferplus(external):
     assert per[1] == per[:8].max() > 0.75  # happiness: the emotion the crowd agrees on most (as in the study)
 
 
-def test_cancelled_training_leaves_no_model_folder(external, tmp_path):
+def test_cancelled_training_leaves_no_model_folder(external, tmp_path, monkeypatch):
     import threading
 
     import cv2
@@ -122,11 +123,14 @@ def test_cancelled_training_leaves_no_model_folder(external, tmp_path):
             (tmp_path / "ds" / split / cls).mkdir(parents=True)
             img = cv2.resize(load_rgb(faces[k]), (40, 40))
             cv2.imwrite(str(tmp_path / "ds" / split / cls / "a.png"), img[..., ::-1])
+    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     cancel = threading.Event()
     cancel.set()  # seen at the end of the first batch
     with pytest.raises(Cancelled):
         train_classifier(tmp_path / "ds", tmp_path / "model", epochs=2, imgsz=32, device="cpu", cancel=cancel)
-    assert [p.name for p in (tmp_path / "model").iterdir() if p.name != ".ultralytics"] == []
+    assert not (tmp_path / "model").exists()
+    assert list((tmp_path / "cache" / "training").iterdir()) == []  # its scratch copy is gone too
+    assert sorted(p.name for p in (tmp_path / "ds").iterdir()) == ["train", "val"]  # no cache file beside it
 
 
 def test_vote_file_journal_local_wal_network_share_rollback(tmp_path, monkeypatch):
