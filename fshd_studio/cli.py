@@ -38,6 +38,7 @@ def run(argv: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
+        _log_refusal(exc)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a folder that cannot be made, a full disk, no permission: the user can act on it
@@ -51,3 +52,23 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line for the user, the traceback in the log file
+        return _internal_error(args.command, exc)
+
+
+def _log_refusal(exc: Exception) -> None:
+    import logging
+
+    logging.getLogger("fshd_studio").info("refused: %s", exc)  # the log's filter masks file names
+
+
+def _internal_error(command: str, exc: Exception) -> int:
+    import logging
+
+    from fshd_studio.core.logsetup import log_dir, scrub
+
+    logging.getLogger("fshd_studio").error("internal error in `%s`", command, exc_info=exc)
+    print(f"error: internal error in `fshd-studio {command}` ({type(exc).__name__}: {scrub(str(exc))[:200]}); "
+          f"this is a bug in FSHD Studio, not in your files — please report it with the log folder {log_dir()}",
+          file=sys.stderr)
+    return 1

@@ -335,6 +335,18 @@ class MainWindow(FileActions, QMainWindow):
                           f"<b>FSHD Studio</b> {__version__}<br>Segmentation and scoring of facial exercises "
                           f"for FSHD research.<br><br><b>{RESEARCH_NOTE}.</b>")
 
+    def open_log_folder(self) -> None:
+        """Help → Open log folder: the rotating log a user can attach to a bug report."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from fshd_studio.core.logsetup import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.prompts.error("Log folder", f"The log files are in {folder}")
+
     # ---- layout persistence and closing -------------------------------------------------------------
     def _restore_layout(self) -> None:
         geo, state = self.settings.geometry(), self.settings.state()

@@ -91,6 +91,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     # Help
     Shortcut("shortcuts", "Help", "&Shortcuts", ("F1",), "Show this table", "help"),
     Shortcut("about", "Help", "&About FSHD Studio", (), "Version and intended use", "help"),
+    Shortcut("log_folder", "Help", "Open &log folder", (), "The app's log files, to attach to a bug report "
+             "(file names masked, no patient names)", "help"),
 )
 
 MENUS: tuple[str, ...] = ("File", "Edit", "Playback", "Segment", "Analysis", "View", "Help")

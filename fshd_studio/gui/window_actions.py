@@ -50,7 +50,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
         "suggest": lambda: suggest_segments(win),
         "score_session": lambda: win.results.score(), "export_report": lambda: win.results.export_report(),
-        "shortcuts": win.show_shortcuts, "about": win.show_about,
+        "shortcuts": win.show_shortcuts, "about": win.show_about, "log_folder": win.open_log_folder,
     }
     for n in range(1, 10):
         h[f"exercise_{n}"] = tl("type_digit", n)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 STALE_AFTER_S = 86_400.0  # a temp file of another machine (shared folder) is left alone for a day
-_OWNER = re.compile(r"^(\d+)@([A-Za-z0-9-]*)\.")
+_OWNER = re.compile(r"^(\d+)@([A-Za-z0-9-]*)[.-]")
 
 
 def _read_umask() -> int:
@@ -36,9 +36,14 @@ def _host() -> str:
     return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname().split(".")[0])[:24]
 
 
+def owner_tag() -> str:
+    """`<pid>@<host>`: put in a temp name, it lets a later start tell a killed writer's leftover (`owner_gone`)."""
+    return f"{os.getpid()}@{_host()}"
+
+
 def temp_prefix(name: str) -> str:
     """The prefix of this process's temp files beside a target called `name`."""
-    return f".{name}.{os.getpid()}@{_host()}."
+    return f".{name}.{owner_tag()}."
 
 
 def temp_dir(target: Path) -> Path:
@@ -59,16 +64,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def owner_gone(rest: str) -> bool | None:
+    """For a name part `<pid>@<host>.…`: True when that process of this machine has ended, False when it runs
+    (or is this one), None when the name has no owner of this machine (then only its age can tell)."""
+    m = _OWNER.match(rest)
+    if m is None or m.group(2) != _host():
+        return None
+    pid = int(m.group(1))
+    return pid != os.getpid() and not _alive(pid)
+
+
 def _is_stale(entry: Path, rest: str, now: float) -> bool:
     try:
         age = now - entry.lstat().st_mtime
     except OSError:
         return False
-    m = _OWNER.match(rest)
-    if m is not None and m.group(2) == _host():
-        pid = int(m.group(1))
-        return pid != os.getpid() and not _alive(pid)
-    return age > STALE_AFTER_S
+    gone = owner_gone(rest)
+    return gone if gone is not None else age > STALE_AFTER_S
 
 
 def clean_stale_temps(target: Path) -> list[Path]:
