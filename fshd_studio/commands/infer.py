@@ -19,7 +19,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("infer", help="run the model on a session: per exercise × camera scores and the vote",
                        description="Preprocesses the session (or reads --preprocessed) and runs a model folder. "
                        "Research use only, not for diagnosis.")
-    p.add_argument("project", help="the session's .fshd.json file")
+    p.add_argument("project", nargs="+", help="the session's .fshd.json file; several files or folders (searched "
+                   "recursively for *.fshd.json) score many sessions, one results file each")
+    p.add_argument("--summary", metavar="OUT.csv", help="many sessions: one line per session (votes, severity, "
+                   "failures with their reason)")
+    p.add_argument("--shard", metavar="I/N", help="many sessions: score only the I-th of N equal shares of the "
+                   "sorted list (N machines, one folder)")
     p.add_argument("--model", help=f"model folder (default: the bundled models/{DEFAULT_MODEL}, synthetic)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.add_argument("--backend", default="auto", choices=BACKENDS,
@@ -34,19 +39,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if len(args.project) > 1 or Path(args.project[0]).is_dir() or args.summary or args.shard:
+        from fshd_studio.commands.infer_batch import run_batch
+
+        return run_batch(args, _model_dir(args))
+    args.project = args.project[0]
+    return _run_one(args)
+
+
+def _model_dir(args: argparse.Namespace) -> Path:
+    from fshd_studio.io.resources import models_dir
+
+    model_dir = Path(args.model) if args.model else models_dir() / DEFAULT_MODEL
+    if not model_dir.is_dir():
+        raise UserError(f"model folder {model_dir} does not exist; give --model DIR")
+    return model_dir
+
+
+def _run_one(args: argparse.Namespace) -> int:
     from fshd_studio.inference.session import score_session
     from fshd_studio.io.project import load_project
-    from fshd_studio.io.resources import models_dir
     from fshd_studio.io.results_file import results_path, save_results
     from fshd_studio.model.checkpoint import read_card
 
     project = existing_file(args.project, "project file")
-    model_dir = Path(args.model) if args.model else models_dir() / DEFAULT_MODEL
-    if not model_dir.is_dir():
-        raise UserError(f"model folder {model_dir} does not exist; give --model DIR")
+    model_dir = _model_dir(args)
     session = load_project(project).session
     card = read_card(model_dir)
-    exercises = _exercises(args.exercise, list(card.exercises), card.model_id)
+    exercises = exercises_for(args.exercise, list(card.exercises), card.model_id)
     warning = synthetic_warning(card) if card.synthetic else None
     if warning:  # before and after the work, so that it is seen whatever the user scrolls to
         print(warning, file=sys.stderr, flush=True)
@@ -74,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exercises(asked: list[int] | None, trained: list[int], model_id: str) -> list[int] | None:
+def exercises_for(asked: list[int] | None, trained: list[int], model_id: str) -> list[int] | None:
     """By default the exercises the model was trained on (all when its card does not say)."""
     if asked is None:
         if trained:
