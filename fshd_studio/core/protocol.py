@@ -38,12 +38,24 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class ProtocolCamera:
+    """A camera the protocol films with: its id in sessions (e.g. "front") and its name for people."""
+
+    id: str
+    label: str
+
+
+DEFAULT_CAMERAS = (ProtocolCamera("front", "Front camera"), ProtocolCamera("side", "Side camera"))
+
+
+@dataclass(frozen=True)
 class Protocol:
     id: str
     name: str
     version: int
     reference_exercise: int
     exercises: tuple[Exercise, ...]
+    cameras: tuple[ProtocolCamera, ...] = DEFAULT_CAMERAS
 
     def by_id(self, exercise_id: int) -> Exercise:
         for ex in self.exercises:
@@ -89,6 +101,8 @@ def protocol_from_dict(data: dict[str, Any], source: str) -> Protocol:
             version=int(data.get("version", 1)),
             reference_exercise=int(data["reference_exercise"]),
             exercises=exercises,
+            cameras=tuple(ProtocolCamera(str(c["id"]), str(c.get("label", c["id"])))
+                          for c in data.get("cameras", [])) or DEFAULT_CAMERAS,
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise UserError(f"protocol file {source} is malformed ({exc!r}); fix the file or pick another protocol") from exc
@@ -118,6 +132,7 @@ def protocol_to_dict(proto: Protocol) -> dict[str, Any]:
         "name": proto.name,
         "version": proto.version,
         "reference_exercise": proto.reference_exercise,
+        "cameras": [{"id": c.id, "label": c.label} for c in proto.cameras],
         "exercises": [
             {
                 "id": e.id, "code": e.code, "name_en": e.name_en, "name_fr": e.name_fr,

@@ -76,6 +76,7 @@ class Session:
     linked_eaf: Path | None = None  # the imported .eaf whose other tiers are kept on export
     exercise_tier: str = "Exercise"
     notes: str = ""
+    annotator: str = ""  # who segments this session; segments made in the app carry it
 
     def camera(self, camera_id: str) -> Camera:
         for cam in self.cameras:

@@ -64,7 +64,7 @@ class Autosaver(QObject):
         self.timer.setInterval(int(interval_s * 1000))
         self.timer.timeout.connect(self.autosave_if_needed)
         self.timer.start()
-        for sig in (controller.segment_changed, controller.offset_changed):
+        for sig in (controller.segment_changed, controller.offset_changed, controller.properties_changed):
             sig.connect(self._on_change)
         controller.dirty_changed.connect(self._on_dirty)
         controller.session_loaded.connect(self._on_loaded)

@@ -23,6 +23,7 @@ from fshd_studio.gui import undo
 
 if TYPE_CHECKING:  # numpy (via Timebase) loads with the first video, not before the window shows
     from fshd_studio.core.timebase import Timebase
+    from fshd_studio.gui.session_properties import SessionProperties
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class SessionController(QObject):
     dirty_changed = Signal(bool)
     findings_changed = Signal()  # validation findings recomputed
     project_path_changed = Signal()  # save-as / open: window title, recent files
+    properties_changed = Signal()  # patient id, visit date, annotator or camera names
     elan_link_changed = Signal()  # the linked .eaf, its exercise tier or its lanes (an ELAN import, its undo)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -294,7 +296,21 @@ class SessionController(QObject):
         session.linked_eaf, session.exercise_tier, self.elan_lanes = eaf, tier, lanes
         self.elan_link_changed.emit()
 
+    def set_properties(self, props: SessionProperties) -> None:
+        from fshd_studio.gui.session_properties import apply_properties
+
+        apply_properties(self._require(), props)
+        self.properties_changed.emit()
+
     # ---- gestures: one undo command each -------------------------------------------------------------
+    def edit_properties(self, props: SessionProperties) -> None:
+        """The Session properties dialog's OK: one undo step (nothing when nothing changed)."""
+        from fshd_studio.gui.session_properties import properties_of
+
+        old = properties_of(self._require())
+        if old != props:
+            self.undo_stack.push(undo.SetSessionProperties(self, old, props))
+
     def _require(self) -> Session:
         if self.session is None:
             raise UserError("no session is open")
@@ -314,7 +330,8 @@ class SessionController(QObject):
         session = self._require()
         self._check_exercise(session, exercise_id)
         old = session.segments.get(exercise_id)
-        self.undo_stack.push(undo.CreateSegment(self, old, Segment(exercise_id, span, SegmentStatus.DRAFT)))
+        self.undo_stack.push(undo.CreateSegment(self, old, Segment(exercise_id, span, SegmentStatus.DRAFT,
+                                                                   annotator=session.annotator)))
 
     def move_segment(self, exercise_id: int, span: Span) -> None:
         old = self._existing(exercise_id)
@@ -344,8 +361,9 @@ class SessionController(QObject):
 
     def set_segment_status(self, exercise_id: int, status: SegmentStatus) -> None:
         old = self._existing(exercise_id)
-        if old.status != status:
-            self.undo_stack.push(undo.SetSegmentStatus(self, old, replace(old, status=status)))
+        if old.status != status:  # who confirmed (or rejected) it: the session's annotator, when known
+            who = self._require().annotator or old.annotator
+            self.undo_stack.push(undo.SetSegmentStatus(self, old, replace(old, status=status, annotator=who)))
 
     def change_offset(self, camera_id: str, offset_ms: float) -> None:
         session = self._require()

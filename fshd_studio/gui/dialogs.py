@@ -109,6 +109,21 @@ class Prompts:
     def info(self, title: str, message: str) -> None:
         QMessageBox.information(self.parent, title, message)
 
+    def new_session(self, draft, start_dir: str):  # noqa: ANN001, ANN201 - session_properties.NewSession
+        from fshd_studio.gui.session_dialog import ask_new_session
+
+        return ask_new_session(self.parent, draft, start_dir)
+
+    def session_properties(self, props, videos: dict[str, str]):  # noqa: ANN001, ANN201 - SessionProperties
+        from fshd_studio.gui.session_dialog import ask_session_properties
+
+        return ask_session_properties(self.parent, props, videos)
+
+    def preferences(self, prefs):  # noqa: ANN001, ANN201 - settings.Preferences
+        from fshd_studio.gui.preferences import ask_preferences
+
+        return ask_preferences(self.parent, prefs)
+
 
 class ListChoiceDialog(QDialog):
     def __init__(self, title: str, question: str, options: list[str], parent: QWidget | None = None) -> None:

@@ -26,6 +26,8 @@ def _ex(n: int, *keys: str) -> Shortcut:
 
 SHORTCUTS: tuple[Shortcut, ...] = (
     # File
+    Shortcut("new_session", "File", "&New session…", ("Ctrl+N",), "Start a session from the front and side "
+             "videos, with the patient's study id, visit date and annotator", "open"),
     Shortcut("open", "File", "&Open project…", ("Ctrl+O",), "Open a project (.fshd.json)", "open"),
     Shortcut("open_demo", "File", "Open &demo session", (), "Open the bundled demo session", "open"),
     Shortcut("save", "File", "&Save", ("Ctrl+S",), "Save the project", "save"),
@@ -34,12 +36,16 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "elan"),
     Shortcut("export_eaf", "File", "&Export ELAN…", ("Ctrl+E",), "Export the session as an ELAN .eaf (3.0)", "elan"),
     Shortcut("relocate", "File", "&Relocate video…", (), "Point a camera at its moved video file", "video"),
+    Shortcut("session_properties", "File", "Session &properties…", (), "Patient id, visit date, annotator and "
+             "camera names of this session (one undo step)", "video"),
     Shortcut("export_report", "File", "Export re&port…", (), "Write the results report (PDF, HTML, CSV, JSON)",
              "report"),
     Shortcut("quit", "File", "&Quit", ("Ctrl+Q",), "Quit (asks when there are unsaved changes)", "quit"),
     # Edit
     Shortcut("undo", "Edit", "&Undo", ("Ctrl+Z",), "Undo the last edit", "undo"),
     Shortcut("redo", "Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo", "undo"),
+    Shortcut("preferences", "Edit", "&Preferences…", ("Ctrl+,",), "Autosave interval, theme, keys, default "
+             "folders", "prefs"),
     # Playback
     Shortcut("play", "Playback", "&Play / pause", ("Space",), "Play or pause both cameras", "play"),
     Shortcut("loop", "Playback", "&Loop segment", ("L",), "Loop the selected segment while playing", "play"),
@@ -52,10 +58,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("go_end", "Playback", "Go to end", ("End",), "Jump to the end of the session", "step"),
     Shortcut("faster", "Playback", "Faster", ("Ctrl+Up",), "Play faster (up to 2×)", "speed"),
     Shortcut("slower", "Playback", "Slower", ("Ctrl+Down",), "Play slower (down to 0.25×)", "speed"),
+    Shortcut("sync_mode", "Playback", "Sync &adjust mode", (), "Turn on the offset keys (shown in the status "
+             "bar while on); off, they change nothing", "sync"),
     Shortcut("offset_prev", "Playback", "Second camera −1 frame", ("Ctrl+Shift+Left",),
-             "Shift the second camera's sync offset back one of its frames", "sync"),
+             "In Sync adjust mode: shift the second camera's sync offset back one of its frames", "sync"),
     Shortcut("offset_next", "Playback", "Second camera +1 frame", ("Ctrl+Shift+Right",),
-             "Shift the second camera's sync offset forward one of its frames", "sync"),
+             "In Sync adjust mode: shift the second camera's sync offset forward one of its frames", "sync"),
     # Segment
     Shortcut("mark_in", "Segment", "Mark &in", ("I",), "Mark the playhead as the start of a new segment", "mark"),
     Shortcut("mark_out", "Segment", "Mark &out", ("O",), "Mark the playhead as its end, then type the exercise",

@@ -13,6 +13,7 @@ from fshd_studio.core.session import Segment
 
 if TYPE_CHECKING:
     from fshd_studio.gui.controller import SessionController
+    from fshd_studio.gui.session_properties import SessionProperties
 
 
 def _fmt_s(ms: float) -> str:
@@ -93,6 +94,22 @@ class ChangeOffset(QUndoCommand):
 
     def undo(self) -> None:
         self.ctl.set_offset(self.camera_id, self.old_ms)
+
+
+class SetSessionProperties(QUndoCommand):
+    """Patient id, visit date, annotator and camera names, edited together in the Session properties dialog."""
+
+    def __init__(self, ctl: SessionController, old: SessionProperties, new: SessionProperties) -> None:
+        super().__init__(f"Change {', '.join(old.changes(new)) or 'session properties'}")
+        self.ctl = ctl
+        self.old = old
+        self.new = new
+
+    def redo(self) -> None:
+        self.ctl.set_properties(self.new)
+
+    def undo(self) -> None:
+        self.ctl.set_properties(self.old)
 
 
 class SetElanLink(QUndoCommand):

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 
 from fshd_studio.core.session import SegmentStatus
+from fshd_studio.gui import window_session
 from fshd_studio.gui.suggest_actions import suggest_segments
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         return lambda: getattr(win.timeline, name)(*args)
 
     h: dict[str, Callable[[], object]] = {
+        "new_session": lambda: window_session.new_session(win),
+        "session_properties": lambda: window_session.edit_session_properties(win),
+        "preferences": lambda: window_session.edit_preferences(win),
+        "sync_mode": lambda: win.sync_mode.set_on(win.actions_by_id["sync_mode"].isChecked()),
         "open": win.open_dialog, "open_demo": win.open_demo, "save": win.save, "save_as": win.save_as,
         "import_eaf": win.import_eaf_dialog, "export_eaf": win.export_eaf_dialog,
         "relocate": win.relocate_dialog, "quit": win.close,

@@ -46,6 +46,7 @@ def session_to_dict(session: Session, base: Path) -> dict[str, Any]:
         "app": f"fshd-studio {__version__}",
         "patient_id": session.patient_id,
         "visit_date": session.visit_date,
+        "annotator": session.annotator,
         "protocol": session.protocol_file,
         "cameras": [
             {"id": c.id, "label": c.label, "video": _rel(c.video, base), "offset_ms": c.offset_ms}
@@ -161,6 +162,7 @@ def _build(d: dict[str, Any], path: Path) -> LoadedProject:
         linked_eaf=(base / linked).resolve() if linked else None,
         exercise_tier=f.text(elan, "exercise_tier", "elan", default="Exercise", max_len=500),
         notes=f.text(d, "notes", default="", max_len=1_000_000),
+        annotator=f.text(d, "annotator", default="", max_len=200),
     )
     missing = [c.id for c in cameras if not c.video.is_file()]
     return LoadedProject(session, path, missing, None)

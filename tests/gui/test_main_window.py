@@ -117,8 +117,15 @@ def test_nudge_keys_move_the_selected_edges(main_window) -> None:
 def test_change_offset_by_keys_and_undo(qtbot, main_window) -> None:
     w = main_window
     c = w.controller
-    key(w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    shift_right = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    key(w, Qt.Key.Key_Right, shift_right)  # by accident, outside the Sync adjust mode: nothing changes
+    assert c.session.camera("right").offset_ms == OFFSET_MS and c.undo_stack.count() == 0
+    assert "only in Sync adjust mode" in w.statusBar().currentMessage()
+    w.actions_by_id["sync_mode"].trigger()  # deliberate and visible
+    assert w.sync_mode.on and w.sync_mode.banner.isVisible()
+    key(w, Qt.Key.Key_Right, shift_right)
     assert c.session.camera("right").offset_ms == pytest.approx(OFFSET_MS + 1000.0 / 30.0, abs=0.5)
+    assert "+400.0 → +433.3 ms" in w.statusBar().currentMessage()  # the change is shown
     wait_frames(qtbot, w)
     assert w.media.views["right"].shown_index == 13
     assert c.undo_stack.count() == 1 and "offset" in c.undo_stack.undoText().lower()
@@ -164,8 +171,12 @@ def test_every_shortcut_has_an_action_in_a_menu(main_window) -> None:
         for k in s.keys:
             assert k not in keys_seen, f"{k} bound to {keys_seen[k]} and {s.action_id}"
             keys_seen[k] = s.action_id
-        assert list(act.shortcuts()) == [QKeySequence(k) for k in s.keys]
+        keymap = w.preferences.keymap.keys()  # the table's keys, plus ELAN's in the default preset
+        assert [QKeySequence(k) for k in s.keys] == list(act.shortcuts())[:len(s.keys)]
+        assert list(act.shortcuts()) == [QKeySequence(k) for k in keymap[s.action_id]]
         assert all(not q.isEmpty() for q in act.shortcuts())
+    assert w.preferences.keymap.conflicts() == {}
+    assert [q.toString() for q in w.actions_by_id["play"].shortcuts()] == ["Space", "Ctrl+Space"]
     w.show_shortcuts()
     html = w._shortcuts_dialog.browser.toPlainText()
     assert "Alt+Right" in html and "Ctrl+Shift+Z" in html and "Play or pause" in html
