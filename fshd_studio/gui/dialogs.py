@@ -103,6 +103,11 @@ class Prompts:
 
         return confirm_import(self.parent, eaf, tier, changes)
 
+    def confirm_sync(self, session: object, estimate: object) -> bool:
+        from fshd_studio.gui.sync_action import confirm_sync
+
+        return confirm_sync(self.parent, session, estimate)
+
     def error(self, title: str, message: str) -> None:
         QMessageBox.critical(self.parent, title, message)
 

@@ -58,6 +58,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("go_end", "Playback", "Go to end", ("End",), "Jump to the end of the session", "step"),
     Shortcut("faster", "Playback", "Faster", ("Ctrl+Up",), "Play faster (up to 2×)", "speed"),
     Shortcut("slower", "Playback", "Slower", ("Ctrl+Down",), "Play slower (down to 0.25×)", "speed"),
+    Shortcut("sync_auto", "Playback", "Sync cameras &automatically…", (),
+             "Estimate the cameras' offsets from facial motion and propose them (one undo step)", "sync"),
     Shortcut("sync_mode", "Playback", "Sync &adjust mode", (), "Turn on the offset keys (shown in the status "
              "bar while on); off, they change nothing", "sync"),
     Shortcut("offset_prev", "Playback", "Second camera −1 frame", ("Ctrl+Shift+Left",),

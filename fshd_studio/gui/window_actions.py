@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 from fshd_studio.core.session import SegmentStatus
 from fshd_studio.gui import window_session
 from fshd_studio.gui.suggest_actions import suggest_segments
+from fshd_studio.gui.sync_action import propose_sync
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow
@@ -54,6 +55,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "mode_review": lambda: win.set_mode("review"), "mode_labelling": lambda: win.set_mode("labelling"),
         "zoom_in": tl("zoom", 0.5), "zoom_out": tl("zoom", 2.0), "zoom_fit": tl("zoom_to_fit"),
         "suggest": lambda: suggest_segments(win),
+        "sync_auto": lambda: propose_sync(win),
         "score_session": lambda: win.results.score(), "export_report": lambda: win.results.export_report(),
         "shortcuts": win.show_shortcuts, "about": win.show_about, "log_folder": win.open_log_folder,
     }

@@ -142,6 +142,10 @@ class ScriptedPrompts:
         self._log("confirm_import", eaf, tier, changes)
         return self.confirm_answer
 
+    def confirm_sync(self, session, estimate):
+        self._log("confirm_sync", session, estimate)
+        return self.confirm_answer
+
     def error(self, *a):
         self._log("error", *a)
 
