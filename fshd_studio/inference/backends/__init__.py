@@ -36,8 +36,15 @@ def open_backend(model_dir: Path, backend: str = "auto", precision: str = "fp32"
         raise UserError(f"unknown back-end {backend!r}; use one of {', '.join(BACKENDS)}")
     if precision not in PRECISIONS:
         raise UserError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
-    if backend == "auto" and device != "cpu" and cuda_available():
-        backend = "torch"
+    if backend == "auto":
+        gpu = device != "cpu" and cuda_available()
+        backend = "torch" if gpu or device == "cuda" else "openvino"
+    if backend == "openvino":
+        from fshd_studio.inference.backends.openvino_backend import open_openvino
+
+        if device == "cuda":
+            raise UserError("the OpenVINO back-end runs on the CPU; use --backend torch (or auto) for the GPU")
+        return open_openvino(Path(model_dir), precision)
     return TorchBackend(Path(model_dir), precision=precision, device=device)
 
 
