@@ -115,7 +115,7 @@ class FSHDModel(nn.Module):
     def normalise(self, clips: torch.Tensor) -> torch.Tensor:
         """uint8 (B, S, T, H, W, 3) → float (B*S, T, 3, size, size), resized to the config's image size."""
         b, s, t, h, w, c = clips.shape
-        x = clips.reshape(b * s * t, h, w, c).permute(0, 3, 1, 2).float().div_(255.0)
+        x = clips.reshape(b * s * t, h, w, c).permute(0, 3, 1, 2).float() / 255.0  # not div_: OpenVINO converts the trace
         size = self.cfg.image_size
         if (h, w) != (size, size):
             x = resize_frames(x, size)
