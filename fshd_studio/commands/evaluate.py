@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if args.update_card:
         from fshd_studio.model.checkpoint import update_card_metrics
 
-        update_card_metrics(Path(args.model), {"data": str(root), "labels": str(csv_path), **result})
+        # the dataset by name only: a model card travels, machine paths do not
+        update_card_metrics(Path(args.model), {"data": root.resolve().name, "labels": csv_path.name, **result})
     if args.table:
         atomic_write_text(Path(args.table), text)
     print(text, end="")

@@ -54,7 +54,15 @@ class NpyReader:
         return sorted(int(p.stem) for p in folder.glob("*.npy") if p.stem.isdigit()) if folder.is_dir() else []
 
     def read(self, session_dir: Path, camera: str, exercise: int) -> np.ndarray:
-        return np.load(session_dir / camera / f"{exercise:02d}.npy", allow_pickle=False)
+        from fshd_studio.core.errors import UserError
+        from fshd_studio.io.npyfile import NpyError, check_npy_header
+
+        path = session_dir / camera / f"{exercise:02d}.npy"
+        try:
+            check_npy_header(path, np.uint8, 5, (3,))
+        except NpyError as exc:
+            raise UserError(f"clip {path} is damaged: {exc}; replace it or remove it from the labels") from None
+        return np.load(path, allow_pickle=False)
 
 
 def parse_class(text: str, where: str) -> int:
@@ -96,25 +104,57 @@ def write_labels(csv_path: Path, recordings: Iterable[Recording]) -> None:
     atomic_write_text(csv_path, buf.getvalue())
 
 
+SPLIT_MODES = ("patient", "study")
+LEAKAGE_WARNING = ("split per video as in the study (--split study): other recordings of a test patient (the other "
+                   "camera, other visits) can be in the training set, so these figures are optimistic; the "
+                   "patient-grouped split (the default) has no such leak")
+
+
 @dataclass(frozen=True)
 class Split:
-    train: tuple[str, ...]       # patient ids
+    """Which recordings train, validate and test. `unit` "patient": the parts hold patient ids (every
+    recording of a patient on one side); "recording": they hold `session/camera` keys (the study's per-video
+    split, no validation set)."""
+
+    train: tuple[str, ...]
     val: tuple[str, ...]
     test: tuple[str, ...]
     seed: int
+    unit: str = "patient"
 
-    def part_of(self, patient: str) -> str:
+    def key(self, rec: Recording) -> str:
+        return rec.patient if self.unit == "patient" else f"{rec.session}/{rec.camera}"
+
+    def part_of(self, rec: Recording) -> str:
+        key = self.key(rec)
         for name in ("train", "val", "test"):
-            if patient in getattr(self, name):
+            if key in getattr(self, name):
                 return name
-        raise KeyError(patient)
+        raise KeyError(key)
+
+    @property
+    def leakage(self) -> str | None:
+        return LEAKAGE_WARNING if self.unit == "recording" else None
 
     def to_dict(self) -> dict[str, object]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "Split":
-        return cls(tuple(d["train"]), tuple(d["val"]), tuple(d["test"]), int(d["seed"]))  # type: ignore[arg-type]
+        unit = str(d.get("unit", "patient"))
+        if unit not in ("patient", "recording"):
+            raise ValueError(f"unknown split unit {unit!r}")
+        return cls(tuple(d["train"]), tuple(d["val"]), tuple(d["test"]), int(d["seed"]), unit)  # type: ignore[arg-type]
+
+
+def make_split(recordings: list[Recording], mode: str, *, test: float = 0.25, val: float = 0.15,
+               seed: int = 0) -> Split:
+    """`patient` (default): patient_split. `study`: video_split, 70/30, no validation set."""
+    if mode == "patient":
+        return patient_split(recordings, test=test, val=val, seed=seed)
+    if mode == "study":
+        return video_split(recordings, test=0.3, seed=seed)
+    raise UserError(f"unknown split {mode!r}; choose one of {', '.join(SPLIT_MODES)}")
 
 
 def patient_split(recordings: list[Recording], *, test: float = 0.25, val: float = 0.15,
@@ -125,17 +165,29 @@ def patient_split(recordings: list[Recording], *, test: float = 0.25, val: float
     by_patient: dict[str, list[int]] = {}
     for r in recordings:
         by_patient.setdefault(r.patient, []).append(r.label)
+    return _stratified({p: max(set(ls), key=ls.count) for p, ls in by_patient.items()}, test, val, seed, "patient")
+
+
+def video_split(recordings: list[Recording], *, test: float = 0.3, seed: int = 0) -> Split:
+    """The study's split (table 1: 198 training and 86 test videos): each recording (session × camera) on its
+    own, stratified by class, no validation set. A patient can be on both sides (see LEAKAGE_WARNING)."""
+    units = {f"{r.session}/{r.camera}": r.label for r in recordings}
+    return _stratified(units, test, 0.0, seed, "recording")
+
+
+def _stratified(label_of: dict[str, int], test: float, val: float, seed: int, unit: str) -> Split:
     rng = np.random.default_rng(seed)
     parts: dict[str, list[str]] = {"train": [], "val": [], "test": []}
     for label in range(len(CLASSES)):
-        pats = sorted(p for p, ls in by_patient.items() if max(set(ls), key=ls.count) == label)
-        pats = [pats[i] for i in rng.permutation(len(pats))]
-        n_test = _share(len(pats), test)
-        n_val = _share(len(pats) - n_test, val / max(1e-9, 1 - test))
-        parts["test"] += pats[:n_test]
-        parts["val"] += pats[n_test:n_test + n_val]
-        parts["train"] += pats[n_test + n_val:]
-    return Split(tuple(sorted(parts["train"])), tuple(sorted(parts["val"])), tuple(sorted(parts["test"])), seed)
+        keys = sorted(k for k, lab in label_of.items() if lab == label)
+        keys = [keys[i] for i in rng.permutation(len(keys))]
+        n_test = _share(len(keys), test)
+        n_val = _share(len(keys) - n_test, val / max(1e-9, 1 - test))
+        parts["test"] += keys[:n_test]
+        parts["val"] += keys[n_test:n_test + n_val]
+        parts["train"] += keys[n_test + n_val:]
+    return Split(tuple(sorted(parts["train"])), tuple(sorted(parts["val"])), tuple(sorted(parts["test"])), seed,
+                 unit)
 
 
 def _share(n: int, fraction: float) -> int:

@@ -14,10 +14,6 @@ from transformers import VideoMAEConfig, VideoMAEModel
 
 from fshd_studio.model.config import CLASSES, ModelConfig
 
-# VideoMAE's pre-training normalisation (ImageNet mean/std)
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
-
 
 @dataclass
 class ModelOutput:
@@ -98,8 +94,8 @@ class FSHDModel(nn.Module):
         self.temporal = LightTransformer(cfg, cfg.sequence_length)
         self.binary_head = nn.Linear(cfg.head_dim, 2)
         self.severity_head = nn.Linear(cfg.head_dim, len(CLASSES))
-        self.register_buffer("mean", torch.tensor(MEAN).view(1, 1, 3, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(STD).view(1, 1, 3, 1, 1), persistent=False)
+        self.register_buffer("mean", torch.tensor(cfg.pixel_mean).view(1, 1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(cfg.pixel_std).view(1, 1, 3, 1, 1), persistent=False)
         self.set_encoder_trainable(not cfg.freeze_encoder)
 
     def set_encoder_trainable(self, trainable: bool) -> None:

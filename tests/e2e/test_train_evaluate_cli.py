@@ -30,6 +30,7 @@ def dataset(tmp_path):
 def _train(dataset, out, *extra):
     return run(["train", "--data", str(dataset), "--out", str(out), "--config", "tiny", "--epochs", "2",
                 "--batch-size", "4", "--device", "cpu", "--synthetic", "--trained-on", "random noise (test)",
+                "--random-encoder",
                 *extra])
 
 
@@ -44,7 +45,7 @@ def test_train_resume_evaluate(dataset, tmp_path, capsys):
     assert state["info"]["epoch"] == 1
     capsys.readouterr()
     assert run(["train", "--data", str(dataset), "--out", str(out), "--config", "tiny", "--epochs", "3",
-                "--batch-size", "4", "--device", "cpu", "--resume"]) == 0
+                "--batch-size", "4", "--device", "cpu", "--random-encoder", "--resume"]) == 0
     hist = json.loads(capsys.readouterr().out)["history"]
     assert [h["epoch"] for h in hist] == [0, 1, 2]
 

@@ -26,7 +26,7 @@ def test_split_never_puts_a_patient_on_two_sides(seed):
     assert not (sides[0] & sides[1]) and not (sides[0] & sides[2]) and not (sides[1] & sides[2])
     assert set().union(*sides) == {r.patient for r in recs}
     for r in recs:  # every recording (both cameras, all visits) goes with its patient
-        assert r.patient in sides[["train", "val", "test"].index(split.part_of(r.patient))]
+        assert r.patient in sides[["train", "val", "test"].index(split.part_of(r))]
 
 
 def test_split_is_stratified_and_seeded():
