@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
                             "give an empty or new folder so nothing of yours is overwritten")
     if not 0.0 <= args.weakness <= 1.0:
         raise UserError(f"--weakness must be between 0 and 1, not {args.weakness}")
-    if args.exercise_seconds <= 0.5 or args.rest_seconds < 0 or not 0.1 <= args.size_scale <= 4:
-        raise UserError("--exercise-seconds must be > 0.5, --rest-seconds >= 0 and --size-scale within 0.1–4")
+    if not (0.5 < args.exercise_seconds <= 600 and 0 <= args.rest_seconds <= 600 and 0.1 <= args.size_scale <= 4):
+        raise UserError("--exercise-seconds must be within 0.5–600, --rest-seconds within 0–600 and --size-scale "
+                        "within 0.1–4")
     result = make_demo(out, seed=args.seed, weakness=args.weakness, weak_side=args.weak_side,
                        exercise_s=args.exercise_seconds, rest_s=args.rest_seconds, size_scale=args.size_scale,
                        report=print_progress)

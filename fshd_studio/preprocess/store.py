@@ -189,27 +189,12 @@ ARRAYS: dict[str, tuple[Any, int, tuple[int, ...]]] = {
 
 
 def check_npy(path: Path, dtype: Any = None, ndim: int | None = None, trailing: tuple[int, ...] = ()) -> None:
-    """Read only the header of a .npy file and refuse a wrong kind, shape or a file too short for it (a copy cut
-    short), before any memory is given to it."""
-    from numpy.lib import format as npy
+    from fshd_studio.io.npyfile import NpyError, check_npy_header
 
     try:
-        with open(path, "rb") as fh:
-            version = npy.read_magic(fh)
-            shape, _order, got = npy._read_array_header(fh, version)  # the reader np.load uses
-            offset = fh.tell()
-    except (ValueError, EOFError, OSError, SyntaxError, TypeError) as exc:
-        raise _damaged(path, f"its header is not a numpy array header ({exc})") from None
-    if got.hasobject:
-        raise _damaged(path, "it holds Python objects (never loaded: unpickling could run code)")
-    need = int(np.prod(shape, dtype=object)) * got.itemsize
-    have = path.stat().st_size - offset
-    if have < need:
-        raise _damaged(path, f"it is cut short ({have} of {need} bytes of data)")
-    if dtype is not None and (got != np.dtype(dtype) or len(shape) != ndim
-                              or tuple(shape[len(shape) - len(trailing):]) != trailing):
-        raise _damaged(path, f"it holds {got} {tuple(shape)}, not {np.dtype(dtype)} with {ndim} dimensions "
-                       f"ending in {trailing}")
+        check_npy_header(path, dtype, ndim, trailing)
+    except NpyError as exc:
+        raise _damaged(path, str(exc)) from None
 
 
 def _damaged(path: Path, why: str) -> UserError:
