@@ -16,7 +16,7 @@ meta.json with a `synthetic` entry) with `labels.csv` (session, patient, camera,
 Classes: weakness none → control, mild → fshd_moderate, strong → fshd_severe (other_nmd is not simulated).
 
     .venv/bin/python benchmarks/synthetic_weakness.py make DATA --patients 150 --size 64
-    .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny-64 --train-encoder \
+    .venv/bin/python -m fshd_studio train --data DATA --out OUT --config tiny-64 --random-encoder --train-encoder \
         --epochs 25 --batch-size 16 --lr 1e-3 --device cpu --synthetic --trained-on "..."
     .venv/bin/python -m fshd_studio evaluate --model OUT --data DATA --json OUT/evaluation.json --update-card
 or all three with timings:  .venv/bin/python benchmarks/synthetic_weakness.py run DATA OUT
@@ -211,7 +211,8 @@ def run_all(data: Path, out: Path, patients: int, size: int, seed: int, generato
     if not (data / "labels.csv").is_file():
         make_dataset(data, patients, size, seed, generator)
     t1 = time.perf_counter()
-    rc = cli(["train", "--data", str(data), "--out", str(out), "--config", config, "--train-encoder",
+    rc = cli(["train", "--data", str(data), "--out", str(out), "--config", config, "--random-encoder",
+              "--train-encoder",
               "--epochs", str(epochs), "--batch-size", "16", "--lr", "1e-3", "--device", "cpu", "--seed", str(seed),
               "--synthetic", "--model-id", out.name, "--trained-on", trained_on(generator)])
     t2 = time.perf_counter()
