@@ -7,6 +7,7 @@ as one undo step on release (`controller.change_offset`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ class CameraView(QWidget):
         self._drag_x: float | None = None
         self._drag_start_offset = 0.0
         self._painted: DecodedFrame | None = None
+        self.frame_overlay: Callable[[QPainter, CameraView], None] | None = None  # drawn over the frame (heatmap)
         self.setMinimumSize(160, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._relocate = QPushButton("Relocate video…", self)
@@ -183,6 +185,8 @@ class CameraView(QWidget):
         if self._frame is not None and not self._message:
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             p.drawImage(self.image_rect(), self._frame.image)
+            if self.frame_overlay is not None:
+                self.frame_overlay(p, self)
         self._paint_overlay(p)
         p.end()
         if self._frame is not None and self._frame is not self._painted:

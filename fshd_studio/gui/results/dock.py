@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from fshd_studio.gui.results.heatmap import HeatmapOverlay
+from fshd_studio.gui.results.heatmap_controls import HeatmapControls
 from fshd_studio.gui.results.panel import ResultsPanel
 from fshd_studio.gui.results.state import ResultsState
 
@@ -24,6 +26,9 @@ class ResultsDock(QDockWidget):
         self.win = win
         self.state = ResultsState(win.controller, win.jobs, self)
         self.panel = ResultsPanel(self.state, self)
+        self.heatmaps = HeatmapOverlay(win, self.state, self)
+        self.heatmap_controls = HeatmapControls(self.heatmaps, self.panel)
+        self.panel.tabs.addTab(self.heatmap_controls, "Attention heatmaps")
         self.setWidget(self.panel)
         self.panel.score_requested.connect(self.score)
         self.panel.cancel_requested.connect(self.state.cancel)
@@ -40,7 +45,9 @@ class ResultsDock(QDockWidget):
     def reveal(self) -> None:
         if not self.isVisible():
             self.setVisible(True)
-            self.win.resizeDocks([self], [WIDTH], Qt.Orientation.Horizontal)
+            room = self.win.width() - self.win.centralWidget().minimumSizeHint().width() - 12
+            width = max(self.minimumSizeHint().width(), min(WIDTH, room))  # never widens the window
+            self.win.resizeDocks([self], [width], Qt.Orientation.Horizontal)
         self.raise_()
 
     def score(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +20,7 @@ from fshd_studio.gui.results.table import COL_P, NOT_IN_MODEL, ProbabilityBarDel
 
 RESEARCH_ONLY = "Research use only — not a diagnosis"
 SYNTHETIC_BANNER = "SYNTHETIC MODEL — THESE SCORES MEAN NOTHING CLINICALLY"
-BANNER_STYLE = ("QLabel#syntheticBanner { background: #b3261e; color: white; font-size: 18pt; font-weight: bold;"
+BANNER_STYLE = ("QLabel#syntheticBanner { background: #b3261e; color: white; font-size: 16pt; font-weight: bold;"
                 " padding: 10px; border-radius: 4px; }")
 
 
@@ -83,6 +83,7 @@ class ResultsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
+        self.table.setMinimumHeight(8 * self.table.verticalHeader().defaultSectionSize())
         head = self.table.horizontalHeader()
         for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
                                     QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.ResizeToContents,
@@ -92,11 +93,15 @@ class ResultsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_row(cur.row()))
         self.votes = VotesView(self)
         self.severity = SeverityChart(self)
-        bottom = QHBoxLayout()
+        summary = QWidget(self)
+        bottom = QHBoxLayout(summary)
+        bottom.setContentsMargins(6, 6, 6, 6)
         bottom.addWidget(self.votes, 1)
         bottom.addSpacing(16)
         bottom.addWidget(self.severity, 1)
-        self.bottom = bottom
+        self.tabs = QTabWidget(self)  # votes and severity; the heatmaps join as a second tab
+        self.tabs.setObjectName("resultsTabs")
+        self.tabs.addTab(summary, "Votes and severity")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         for w in (self.banner, self.model_label, self.research):
@@ -105,7 +110,7 @@ class ResultsPanel(QWidget):
         lay.addWidget(self.job_label)
         lay.addWidget(self.status_label)
         lay.addWidget(self.table, 1)
-        lay.addLayout(bottom)
+        lay.addWidget(self.tabs)
 
     # ---- refresh from the state ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -208,4 +213,5 @@ class ResultsPanel(QWidget):
             self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().blockSignals(blocker)
+        self.table.scrollTo(self.model.index(row, 0))
         self.table.viewport().update()
