@@ -15,12 +15,18 @@ def to_qimage(rgb: np.ndarray) -> QImage:
 
 
 class FaceImageView(QWidget):
+    """Keyboard-first: it takes the focus (the workspace's vote keys reach it) and never edits text."""
+
     crop_drawn = Signal(tuple)  # (x0, y0, x1, y1) in image pixels
+    face_clicked = Signal(int)  # the index of a face box clicked in the full-image view
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setMinimumSize(320, 320)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.faces: list[tuple[int, int, int, int]] = []
+        self.empty_text = "No image — import a folder of face images"
         self._image: QImage | None = None
         self._crop: tuple[int, int, int, int] | None = None
         self.crop_mode = False
@@ -28,9 +34,10 @@ class FaceImageView(QWidget):
         self._drag: tuple[QPoint, QPoint] | None = None
         self.caption = ""
 
-    def set_image(self, rgb: np.ndarray | None, crop: tuple[int, int, int, int] | None, caption: str = "") -> None:
+    def set_image(self, rgb: np.ndarray | None, crop: tuple[int, int, int, int] | None, caption: str = "",
+                  faces: list[tuple[int, int, int, int]] | None = None) -> None:
         self._image = to_qimage(rgb) if rgb is not None else None
-        self._crop, self.caption, self._drag = crop, caption, None
+        self._crop, self.caption, self._drag, self.faces = crop, caption, None, list(faces or [])
         self.update()
 
     def _shown_rect(self) -> tuple[QRect, QRect]:
@@ -51,10 +58,18 @@ class FaceImageView(QWidget):
         p.setPen(QColor("#223"))
         p.drawText(QRect(8, 4, self.width() - 16, 22), Qt.AlignmentFlag.AlignLeft, self.caption)
         if self._image is None:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No image — import a folder of face images")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
             return
         src, dst = self._shown_rect()
         p.drawImage(dst, self._image, src)
+        if (self.crop_mode or self.show_full) and len(self.faces) > 1:
+            for k, face in enumerate(self.faces):
+                r = self._map_to_widget(face, src, dst)
+                p.setPen(QPen(QColor("#2f6fb0"), 2, Qt.PenStyle.DashLine))
+                p.drawRect(r)
+                p.fillRect(QRect(r.x(), r.y(), 22, 20), QColor("#2f6fb0"))
+                p.setPen(QColor("white"))
+                p.drawText(QRect(r.x(), r.y(), 22, 20), Qt.AlignmentFlag.AlignCenter, str(k + 1))
         if (self.crop_mode or self.show_full) and self._crop:
             p.setPen(QPen(QColor("#1a7f4b"), 2))
             p.drawRect(self._map_to_widget(self._crop, src, dst))
@@ -70,8 +85,15 @@ class FaceImageView(QWidget):
                      int((x1 - x0) * s), int((y1 - y0) * s))
 
     def mousePressEvent(self, e: QMouseEvent) -> None:
+        self.setFocus()
         if self.crop_mode and self._image is not None:
             self._drag = (e.position().toPoint(), e.position().toPoint())
+        elif self.show_full and self.faces and self._image is not None:
+            src, dst = self._shown_rect()
+            hit = [k for k, f in enumerate(self.faces) if self._map_to_widget(f, src, dst).contains(
+                e.position().toPoint())]
+            if hit:
+                self.face_clicked.emit(hit[0])
 
     def mouseMoveEvent(self, e: QMouseEvent) -> None:
         if self._drag:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from fshd_studio.gui.labelling.worker import Job
+from fshd_studio.gui.jobs import Job, JobRunner
 from fshd_studio.labelling.analysis import accuracy_by_tag, mistakes
 from fshd_studio.labelling.review import ValidationReview, review_validation
 
@@ -22,8 +22,10 @@ class MistakesPanel(QWidget):
     status = Signal(str)
     reviewed = Signal()
 
-    def __init__(self, tags_of_sources: TagsOfSources, save_tags: SaveTags, parent: QWidget | None = None):
+    def __init__(self, jobs: JobRunner, tags_of_sources: TagsOfSources, save_tags: SaveTags,
+                 parent: QWidget | None = None):
         super().__init__(parent)
+        self.jobs = jobs
         self._tags_of_sources, self._save_tags = tags_of_sources, save_tags
         self.weights: Path | None = None
         self.dataset: Path | None = None
@@ -69,13 +71,10 @@ class MistakesPanel(QWidget):
         if not (self.weights and self.dataset) or self._job is not None:
             return
         weights, dataset, tags = self.weights, self.dataset, self._tags_of_sources()
-        job = Job(lambda report, cancel: review_validation(weights, dataset, tags, report=report, cancel=cancel))
-        job.signals.finished.connect(self._reviewed)
-        job.signals.failed.connect(self._failed)
-        job.signals.cancelled.connect(lambda: self._failed("Cancelled"))
-        self._job = job
+        self._job = self.jobs.start("Reviewing validation mistakes", lambda report, cancel: review_validation(
+            weights, dataset, tags, report=report, cancel=cancel), on_done=self._reviewed, on_error=self._failed,
+            on_cancelled=lambda: self._failed("Cancelled"))
         self.run_button.setEnabled(False)
-        job.start()
 
     def _failed(self, message: str) -> None:
         self._job = None

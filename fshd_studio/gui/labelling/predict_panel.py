@@ -6,53 +6,15 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from fshd_studio.core.errors import UserError
-from fshd_studio.core.progress import Cancelled
+from fshd_studio.gui.jobs import Job, JobRunner
 from fshd_studio.gui.labelling.image_view import FaceImageView
-from fshd_studio.gui.labelling.worker import Job
 
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.webp)"
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.avi *.mkv *.webm)"
-
-
-class StreamSignals(QObject):
-    frame = Signal(object, object, int)  # drawn RGB frame, predictions, frame index
-    ended = Signal(str)  # "" at the end of the video or on stop, else the error
-
-
-class StreamJob(QRunnable):
-    """Plays a video file or webcam through the classifier on the pool; the newest frame wins.
-
-    A frame is only sent when the previous one has been shown, so a slow display never queues frames."""
-
-    def __init__(self, weights: Path, source: Path | int):
-        super().__init__()
-        self.weights, self.source = weights, source
-        self.cancel = threading.Event()
-        self.shown = threading.Event()
-        self.shown.set()
-        self.signals = StreamSignals()
-
-    def run(self) -> None:
-        from fshd_studio.labelling.predict import stream_predictions
-
-        try:
-            for k, drawn, preds in stream_predictions(self.weights, self.source, cancel=self.cancel):
-                if self.shown.is_set():
-                    self.shown.clear()
-                    self.signals.frame.emit(drawn, preds, k)
-        except Cancelled:
-            self.signals.ended.emit("")
-        except UserError as exc:
-            self.signals.ended.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - the user sees it, the worker never dies silently
-            self.signals.ended.emit(f"{type(exc).__name__}: {exc}")
-        else:
-            self.signals.ended.emit("")
 
 
 class PredictPanel(QWidget):
@@ -60,13 +22,15 @@ class PredictPanel(QWidget):
     stream_ended = Signal()
     frame_shown = Signal(object, object)  # the drawn frame, its predictions
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
+        self.jobs = jobs
         self.weights: Path | None = None
         self.results: list[tuple[Path, list]] = []
-        self._stream: StreamJob | None = None
+        self._stream: Job | None = None
+        self._shown = threading.Event()  # the last frame sent was drawn: the stream may send the next (newest wins)
         self._job: Job | None = None
-        self.model_label = QLabel("No classifier yet: train one, or choose a trained .pt")
+        self.model_label = QLabel("No classifier yet: train one, or choose a trained classifier")
         self.model_label.setWordWrap(True)
         self.model_button = QPushButton("Classifier…")
         self.images_button = QPushButton("Images…")
@@ -110,7 +74,9 @@ class PredictPanel(QWidget):
         self.stop_button.setEnabled(busy)
 
     def _ask_weights(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Trained classifier", "", "YOLO classifier (*.pt)")
+        path, _ = QFileDialog.getOpenFileName(self, "Trained classifier", "",
+                                              "Classifier trained by FSHD Studio (classifier.safetensors);;"
+                                              "YOLO checkpoint, opened safely (*.pt)")
         if path:
             self.set_weights(Path(path))
 
@@ -130,13 +96,10 @@ class PredictPanel(QWidget):
 
         weights = self.weights
         assert weights is not None
-        job = Job(lambda report, cancel: predict_images(weights, paths, report=report, cancel=cancel))
-        job.signals.finished.connect(self._images_done)
-        job.signals.failed.connect(lambda msg: self._job_ended(msg))
-        job.signals.cancelled.connect(lambda: self._job_ended("Cancelled"))
-        self._job = job
+        self._job = self.jobs.start("Predicting emotions", lambda report, cancel: predict_images(
+            weights, paths, report=report, cancel=cancel), on_done=self._images_done, on_error=self._job_ended,
+            on_cancelled=lambda: self._job_ended("Cancelled"))
         self._enable()
-        job.start()
 
     def _job_ended(self, message: str) -> None:
         self._job = None
@@ -168,20 +131,30 @@ class PredictPanel(QWidget):
     def play(self, source: Path | int) -> None:
         if self.weights is None or self._stream is not None:
             return
-        job = StreamJob(self.weights, source)
-        job.signals.frame.connect(self._show_frame)
-        job.signals.ended.connect(self._stream_done)
-        self._stream = job
+        from fshd_studio.labelling.predict import stream_predictions
+
+        weights, shown, ready, box = self.weights, self._shown, threading.Event(), []
+        shown.set()
+
+        def run(report, cancel) -> None:  # noqa: ANN001 - the runner's shape
+            ready.wait(5)
+            for k, drawn, preds in stream_predictions(weights, source, cancel=cancel):
+                if shown.is_set():
+                    shown.clear()
+                    box[0].partial((drawn, preds, k))
+        self._stream = self.jobs.start("Live prediction", run, on_partial=lambda f: self._show_frame(*f),
+                                       on_done=lambda _r: self._stream_done(""), on_error=self._stream_done,
+                                       on_cancelled=lambda: self._stream_done(""))
+        box.append(self._stream)
+        ready.set()
         self.list.clear()
         self.results = []
         self._enable()
-        QThreadPool.globalInstance().start(job)
 
     def _show_frame(self, frame: np.ndarray, preds: list, index: int) -> None:
         faces = ", ".join(f"{p.label} {p.probability:.0%}" for p in preds) or "no face"
         self.view.set_image(frame, None, f"frame {index}: {faces}")
-        if self._stream is not None:
-            self._stream.shown.set()
+        self._shown.set()
         self.frame_shown.emit(frame, preds)
 
     def _stream_done(self, error: str) -> None:
@@ -192,10 +165,9 @@ class PredictPanel(QWidget):
         self.stream_ended.emit()
 
     def stop(self) -> None:
-        if self._stream is not None:
-            self._stream.cancel.set()
-        if self._job is not None:
-            self._job.cancel.set()
+        for job in (self._stream, self._job):
+            if job is not None:
+                job.cancel()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt's signature
         self.stop()

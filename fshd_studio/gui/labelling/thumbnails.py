@@ -1,4 +1,4 @@
-"""Grid thumbnails: decoded on the thread pool (a large photo takes ~40 ms), turned into icons on the GUI thread."""
+"""Grid thumbnails: decoded on the job runner (a large photo takes ~40 ms), drawn as icons with their state."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from fshd_studio.gui.labelling.image_view import to_qimage
 from fshd_studio.labelling.images import thumbnail
 from fshd_studio.labelling.store import ImageRecord
+
+SIDE = 104
 
 
 def thumbnails(folder: Path, records: list[ImageRecord], cancel: threading.Event) -> dict:
@@ -26,5 +29,24 @@ def thumbnails(folder: Path, records: list[ImageRecord], cancel: threading.Event
     return out
 
 
-def icon_of(rgb: np.ndarray) -> QIcon:
-    return QIcon(QPixmap.fromImage(to_qimage(rgb)))
+def badge_icon(rgb: np.ndarray | None, word: str, colour: str) -> QIcon:
+    """The thumbnail in a frame of its state's colour, the state written on a band at the bottom."""
+    pix = QPixmap(SIDE, SIDE)
+    pix.fill(QColor("#eef1f4"))
+    p = QPainter(pix)
+    if rgb is not None:
+        img = to_qimage(rgb)
+        scaled = img.scaled(SIDE - 8, SIDE - 8, Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation)
+        p.drawImage((SIDE - scaled.width()) // 2, (SIDE - scaled.height()) // 2, scaled)
+    p.setPen(QPen(QColor(colour), 4))
+    p.drawRect(2, 2, SIDE - 4, SIDE - 4)
+    p.fillRect(QRect(0, SIDE - 22, SIDE, 22), QColor(colour))
+    p.setPen(QColor("white"))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(12)
+    p.setFont(font)
+    p.drawText(QRect(0, SIDE - 22, SIDE, 22), Qt.AlignmentFlag.AlignCenter, word)
+    p.end()
+    return QIcon(pix)

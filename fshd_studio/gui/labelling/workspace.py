@@ -1,397 +1,397 @@
-"""The labelling workspace: a group sorts face images into four emotions, then re-checks them by vote."""
+"""The labelling workspace: a group sorts face images into four emotions, then re-checks them by vote.
+
+Keyboard-first: after the name is entered (Enter) the focus is on the image, whose keys vote; the round changes
+only with its two buttons (they never take the focus); every vote is also a button. The Labelling mode has its
+own toolbar; the main pane shows the image, the grid, the aggregate table with the training result, or Predict.
+State lives in the LabellingController; long work (import, thumbnails, export, training) runs on the window's job
+runner (`jobs`), or on the workspace's own when it stands alone (tests).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout,
+                               QWidget)
 
+from fshd_studio.gui.jobs import JobRunner
+from fshd_studio.gui.labelling.controller import LabellingController
 from fshd_studio.gui.labelling.image_view import FaceImageView
 from fshd_studio.gui.labelling.mistakes_panel import MistakesPanel
 from fshd_studio.gui.labelling.predict_panel import PredictPanel
-from fshd_studio.gui.labelling.thumbnails import icon_of, thumbnails
+from fshd_studio.gui.labelling.prompts import LabellingPrompts
 from fshd_studio.gui.labelling.results_panel import ResultsPanel
-from fshd_studio.gui.labelling.worker import Job
+from fshd_studio.gui.labelling.results_view import AggregateTable, TrainingResultView
+from fshd_studio.gui.labelling.thumbnails import badge_icon
+from fshd_studio.gui.labelling.vote_bar import VoteBar
+from fshd_studio.gui.labelling.work import WorkspaceJobs
 from fshd_studio.labelling.classes import CLASSES, UNUSABLE
-from fshd_studio.labelling.images import import_folder, thumbnail
-from fshd_studio.labelling.majority import Aggregate, Status, aggregate, proposals
-from fshd_studio.labelling.store import ImageRecord, Round, Vote, VoteStore
+from fshd_studio.labelling.store import Round
 
-KEYS_HELP = ("Keys: 1 happy · 2 angry · 3 surprised · 4 neutral (first sort) · Y / N (re-check) · U unusable · "
-             "← back · → skip · C fix the crop · F full image · G grid")
+KEYS_HELP = ("Keys on the image: 1 happy · 2 angry · 3 surprised · 4 neutral · U unusable (first sort) · Y / N "
+             "(re-check) · ← back · → skip · Home first not voted · C draw the crop · P pick the next face · "
+             "F full image · G grid · Ctrl+Z undo a crop or tag edit · Ctrl+L labeller name · Ctrl+1 / Ctrl+2 round")
+PAGES = ("Image", "Grid", "Results", "Predict", "Mistakes")
+VOTE_KEYS = {Qt.Key.Key_1: CLASSES[0], Qt.Key.Key_2: CLASSES[1], Qt.Key.Key_3: CLASSES[2], Qt.Key.Key_4: CLASSES[3],
+             Qt.Key.Key_U: UNUSABLE, Qt.Key.Key_Y: "yes", Qt.Key.Key_N: "no"}
 
 
-class LabellingWorkspace(QWidget):
+class LabellingWorkspace(WorkspaceJobs, QWidget):
     status = Signal(str)
     import_done = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, folder: Path | None = None):
-        super().__init__(parent)
+    def __init__(self, parent: QWidget | None = None, folder: Path | None = None, jobs: JobRunner | None = None):
+        QWidget.__init__(self, parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.store: VoteStore | None = None
-        self.records: list[ImageRecord] = []
-        self.index = 0
-        self.last_aggregate: Aggregate | None = None
+        window_jobs = getattr(self.window(), "jobs", None) if parent is not None else None
+        self.jobs = jobs or (window_jobs if isinstance(window_jobs, JobRunner) else JobRunner(self))
+        self.owns_jobs = self.jobs.parent() is self
+        self.ctl = LabellingController(self)
+        self.prompts = LabellingPrompts(self)
         self.last_dataset: Path | None = None
-        self._job: Job | None = None
-        self._thumb_job: Job | None = None
-        self._thumbs: dict[tuple, QIcon] = {}  # (image id, crop) -> grid icon
+        self._thumb_job = None
+        self._thumbs: dict[tuple, QIcon] = {}  # (image id, crop) -> small RGB face crop
         self._build()
+        self.ctl.changed.connect(self.show_current)
+        self.ctl.changed.connect(self._refresh_grid_states)
+        self.ctl.record_changed.connect(self._refresh_thumbnail)
+        self.ctl.roster_changed.connect(self._roster_changed)
+        self.ctl.message.connect(self.status)
+        self.ctl.aggregated.connect(lambda agg: self.table.show_aggregate(agg, self.ctl.names()))
+        self.show_current()
         if folder is not None:
             self.open_folder(Path(folder))
 
+    # --- layout -------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        top = QHBoxLayout()
-        self.import_button = QPushButton("Import image folder…")
-        self.import_button.clicked.connect(self._ask_folder)
-        self.folder_label = QLabel("No image folder")
-        self.labeller = QComboBox(editable=True)
-        self.labeller.setMinimumWidth(140)
-        self.labeller.lineEdit().setPlaceholderText("your name")
-        self.round = QComboBox()
-        self.round.addItem("1 · First sort", Round.SORT)
-        self.round.addItem("2 · Group re-check", Round.CHECK)
-        self.round.currentIndexChanged.connect(self._round_changed)
-        for w in (self.import_button, self.folder_label, QLabel("Labeller"), self.labeller, QLabel("Round"),
-                  self.round):
-            top.addWidget(w)
-        top.addStretch(1)
+        self.toolbar = self._build_toolbar()
         self.view = FaceImageView()
-        self.view.crop_drawn.connect(self._crop_fixed)
-        self.grid = QListWidget()
-        self.grid.setViewMode(QListWidget.ViewMode.IconMode)
-        self.grid.setIconSize(QSize(96, 96))
-        self.grid.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.grid.itemActivated.connect(lambda item: self._goto_grid(item))
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.view)
-        self.pages.addWidget(self.grid)
-        self.tags = QLineEdit(placeholderText="tags of this image, comma separated (e.g. glasses)")
-        self.tags.editingFinished.connect(self._save_tags)
+        self.view.crop_drawn.connect(self._crop_drawn)
+        self.view.face_clicked.connect(lambda k: self.ctl.pick_face(k))
+        self.votes = VoteBar()
+        self.votes.voted.connect(self.vote)
+        self.votes.stepped.connect(self.step)
+        self.tags = QLineEdit(placeholderText="tags of this image, comma separated (e.g. glasses) — Enter saves")
+        self.tags.returnPressed.connect(self._tags_entered)
         hint = QLabel(KEYS_HELP)
         hint.setWordWrap(True)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.addLayout(top)
-        ll.addWidget(self.pages, 1)
-        ll.addWidget(self.tags)
-        ll.addWidget(hint)
+        hint.setStyleSheet("color:#5b6573")
+        image_page = QWidget()
+        il = QVBoxLayout(image_page)
+        il.addWidget(self.view, 1)
+        il.addWidget(self.votes)
+        il.addWidget(self.tags)
+        il.addWidget(hint)
+        self.grid = QListWidget()
+        self.grid.setViewMode(QListWidget.ViewMode.IconMode)
+        self.grid.setIconSize(QSize(104, 104))
+        self.grid.setGridSize(QSize(130, 150))
+        self.grid.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.grid.setWordWrap(True)
+        self.grid.itemActivated.connect(self._goto_grid)
+        self.table = AggregateTable()
+        self.table.image_requested.connect(self.goto_image)
+        self.training = TrainingResultView()
+        results_page = QSplitter(Qt.Orientation.Vertical)
+        results_page.addWidget(self.table)
+        results_page.addWidget(self.training)
+        results_page.setSizes([500, 260])
+        self.predict = PredictPanel(self.jobs)
+        self.mistakes = MistakesPanel(self.jobs, self.ctl.tags_by_source, self.ctl.set_source_tags)
+        for panel in (self.predict, self.mistakes):
+            panel.status.connect(self.status)
+        self.pages = QStackedWidget()
+        for page in (image_page, self.grid, results_page, self.predict, self.mistakes):
+            self.pages.addWidget(page)
         self.results = ResultsPanel()
         self.results.aggregate_button.clicked.connect(self.run_aggregate)
         self.results.export_button.clicked.connect(self._ask_export)
         self.results.train_button.clicked.connect(self._ask_train)
-        self.results.cancel_button.clicked.connect(self.cancel_job)
-        self.results.image_requested.connect(self.goto_image)
-        self.predict = PredictPanel()
-        self.mistakes = MistakesPanel(self._tags_of_sources, self._save_source_tags)
-        for panel in (self.predict, self.mistakes):
-            panel.status.connect(self.status)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.results, "Votes && classifier")
-        self.tabs.addTab(self.predict, "Predict")
-        self.tabs.addTab(self.mistakes, "Mistakes")
+        self.results.roster_button.clicked.connect(self.edit_roster)
+        self.results.absent.currentIndexChanged.connect(self._roster_changed)
         split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(0, 3)
+        split.addWidget(self.pages)
+        split.addWidget(self.results)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setSizes([1000, 400])
         lay = QVBoxLayout(self)
-        lay.addWidget(split)
+        lay.setContentsMargins(4, 0, 4, 4)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(split, 1)
+        if self.owns_jobs:  # standing alone: its own progress bar, time left and Cancel
+            from fshd_studio.gui.job_bar import JobBar
 
-    # --- folder and images -------------------------------------------------------------------------------
-    def _ask_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of face images")
-        if folder:
-            self.open_folder(Path(folder))
+            self.job_bar = JobBar(self.jobs, self)
+            lay.addWidget(self.job_bar)
 
-    def open_folder(self, folder: Path) -> None:
-        """Open (or create) the folder's vote file and import new images in the background."""
-        if self.store is not None:
-            self.store.close()
-        self.store = VoteStore(folder)
-        self.folder_label.setText(str(folder))
-        self.labeller.clear()
-        self.labeller.addItems(self.store.labellers())
-        job = Job(lambda report, cancel: _import_in_thread(folder, report, cancel))
-        job.signals.finished.connect(self._imported)
-        job.signals.failed.connect(lambda msg: (QMessageBox.warning(self, "Import", msg), self.import_done.emit(0)))
-        self._run(job)
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar("Labelling")
+        bar.setObjectName("labellingToolbar")
+        bar.addAction("Import image folder…", self._ask_folder)
+        self.folder_label = QLabel("  No image folder  ")
+        bar.addWidget(self.folder_label)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Labeller "))
+        self.labeller = QComboBox(editable=True)
+        self.labeller.setMinimumWidth(150)
+        self.labeller.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.labeller.lineEdit().setPlaceholderText("your name, then Enter")
+        self.labeller.lineEdit().returnPressed.connect(self._name_entered)
+        self.labeller.activated.connect(lambda _i: self._name_entered())
+        bar.addWidget(self.labeller)
+        bar.addAction("Labellers…", self.edit_roster)
+        bar.addSeparator()
+        self.round_group = QButtonGroup(self)
+        for k, (text, round_) in enumerate((("1 · First sort", Round.SORT), ("2 · Group re-check", Round.CHECK))):
+            b = QToolButton(text=text, checkable=True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab never lands here: the round changes only on purpose
+            b.setChecked(k == 0)
+            self.round_group.addButton(b, k)
+            bar.addWidget(b)
+        self.round_group.idClicked.connect(lambda k: self.set_round(Round.SORT if k == 0 else Round.CHECK))
+        bar.addSeparator()
+        self.page_actions = QActionGroup(self)
+        for k, name in enumerate(PAGES):
+            a = QAction(name, self, checkable=True, checked=k == 0)
+            a.triggered.connect(lambda _c=False, i=k: self.show_page(i))
+            self.page_actions.addAction(a)
+            bar.addAction(a)
+        bar.addSeparator()
+        for keys, slot in (("Ctrl+L", self._focus_name), ("Ctrl+1", lambda: self.set_round(Round.SORT)),
+                           ("Ctrl+2", lambda: self.set_round(Round.CHECK))):
+            a = QAction(self)
+            a.setShortcut(QKeySequence(keys))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+        for text, keys, slot in (("Undo", QKeySequence.StandardKey.Undo, self.ctl.undo_stack.undo),
+                                 ("Redo", QKeySequence.StandardKey.Redo, self.ctl.undo_stack.redo)):
+            a = QAction(text, self)
+            a.setShortcut(keys)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            bar.addAction(a)
+        for w in bar.findChildren(QToolButton):
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return bar
 
-    def _imported(self, warnings: list[str]) -> None:
-        self._job = None
-        self.results.progress.setVisible(False)
-        self.reload()
-        if warnings:
-            self.status.emit(f"{len(warnings)} image(s) need attention: {warnings[0]}")
-        self.import_done.emit(len(self.records))
+    def show_page(self, i: int) -> None:
+        self.pages.setCurrentIndex(i)
+        self.page_actions.actions()[i].setChecked(True)
+        if i == 0:
+            self.view.setFocus()
 
-    def reload(self) -> None:
-        assert self.store is not None
-        all_records = self.store.images()
-        if self.current_round() == Round.CHECK:
-            prop = proposals(self.store.latest_votes(Round.SORT))
-            all_records = [r for r in all_records if prop.get(r.id) not in (None, UNUSABLE)]
-        self.records = all_records
-        self.index = min(self.index, max(0, len(self.records) - 1))
-        self._fill_grid()
-        self.show_current()
-
-    def _fill_grid(self) -> None:
-        """Names at once; thumbnails decoded on the pool (big photos take ~40 ms each) and cached."""
-        self.grid.clear()
-        if self.store is None:
+    # --- the labeller -------------------------------------------------------------------------------------
+    def _name_entered(self) -> None:
+        """Enter in the name field: a member votes at once (focus on the image); a new name asks first."""
+        name = " ".join(self.labeller.currentText().split())
+        if not name or self.ctl.store is None:
             return
-        shown = self.records[:500]  # thumbnails of the first 500; the single view has them all
-        for i, r in enumerate(shown):
-            item = QListWidgetItem(Path(r.path).name)
-            item.setData(Qt.ItemDataRole.UserRole, i)
-            if (r.id, r.crop) in self._thumbs:
-                item.setIcon(self._thumbs[(r.id, r.crop)])
-            self.grid.addItem(item)
-        missing = [r for r in shown if (r.id, r.crop) not in self._thumbs]
-        if self._thumb_job is not None:
-            self._thumb_job.cancel.set()
-        if missing:
-            folder = self.store.folder
-            job = Job(lambda report, cancel: thumbnails(folder, missing, cancel))
-            job.signals.finished.connect(self._thumbnails_loaded)
-            self._thumb_job = job
-            job.start()
-
-    def _thumbnails_loaded(self, thumbs: dict) -> None:
-        for key, rgb in thumbs.items():
-            self._thumbs[key] = icon_of(rgb)
-        for i in range(min(self.grid.count(), len(self.records))):
-            r = self.records[i]
-            if (r.id, r.crop) in thumbs:
-                self.grid.item(i).setIcon(self._thumbs[(r.id, r.crop)])
-
-    def _goto_grid(self, item: QListWidgetItem) -> None:
-        self.index = int(item.data(Qt.ItemDataRole.UserRole))
-        self.pages.setCurrentWidget(self.view)
-        self.show_current()
-
-    def goto_image(self, image_id: int) -> None:
-        """Show an image of the review list for voting: a tie or a rejection in the re-check, else the sort."""
-        outcome = self.last_aggregate.outcomes.get(image_id) if self.last_aggregate else None
-        recheck = outcome is not None and outcome.status in (Status.TIE, Status.REJECTED, Status.PENDING)
-        self.round.setCurrentIndex(1 if recheck else 0)
-        for i, r in enumerate(self.records):
-            if r.id == image_id:
-                self.index = i
-                self.pages.setCurrentWidget(self.view)
-                self.show_current()
-                self.setFocus()
+        if not self.ctl.set_labeller(name):
+            roster = {m.name: m.retired for m in self.ctl.roster()}
+            group = self.ctl.group()
+            if name in roster:
+                question = f"{name} has retired from this folder's group. Bring {name} back into the group?"
+            else:
+                question = f"“{name}” is not in this folder's group ({', '.join(group) or 'nobody yet'}). " \
+                           f"Add {name} as a new member?"
+            detail = (f"The majority threshold will then count {len(group) + 1} members. If this is a typo, "
+                      "answer No and correct the name.")
+            answer = self.prompts.ask("New labeller", question, detail)
+            self.window().activateWindow()  # back from the question: the keys belong to this window again
+            if not answer:
+                self.labeller.lineEdit().selectAll()
+                self.labeller.setFocus()
                 return
+            self.ctl.join(name)
+        self.ctl.index = self._first_not_voted()
+        self.ctl.changed.emit()
+        self.view.setFocus()
 
-    def current(self) -> ImageRecord | None:
-        return self.records[self.index] if self.records else None
+    def _focus_name(self) -> None:
+        self.labeller.setFocus()
+        self.labeller.lineEdit().selectAll()
 
+    def _first_not_voted(self) -> int:
+        states = self.ctl.states()
+        return next((i for i, r in enumerate(self.ctl.records) if states[r.id].word not in ("voted", "kept")),
+                    self.ctl.index)
+
+    def labeller_name(self) -> str:
+        return self.ctl.labeller
+
+    def _roster_changed(self) -> None:
+        current = self.ctl.labeller
+        self.labeller.blockSignals(True)
+        self.labeller.clear()
+        self.labeller.addItems(self.ctl.group())
+        self.labeller.setEditText(current)
+        self.labeller.blockSignals(False)
+        self.results.threshold.setText(self.ctl.threshold_text(self.results.absent_policy()))
+
+    def edit_roster(self) -> None:
+        from fshd_studio.gui.labelling.roster import RosterDialog
+
+        if self.ctl.store is None:
+            self.status.emit("Import a folder of face images first")
+            return
+        RosterDialog(self.ctl, lambda: self.ctl.threshold_text(self.results.absent_policy()), self).exec()
+
+    # --- showing ------------------------------------------------------------------------------------------
     def current_round(self) -> Round:
-        return Round(self.round.currentData())
+        return self.ctl.round
+
+    def set_round(self, round_: Round) -> None:
+        self.round_group.button(0 if round_ == Round.SORT else 1).setChecked(True)
+        self.ctl.set_round(round_)
+        self._fill_grid()
+
+    @property
+    def records(self) -> list:
+        return self.ctl.records
+
+    def current(self):  # noqa: ANN201 - ImageRecord | None
+        return self.ctl.current()
 
     def show_current(self) -> None:
-        rec = self.current()
-        if rec is None or self.store is None:
+        rec, ctl = self.ctl.current(), self.ctl
+        if rec is None or ctl.store is None:
+            self.view.empty_text = ("No image has a proposed class yet: the re-check starts when the first sort "
+                                    "agrees on a class" if ctl.store is not None and ctl.round == Round.CHECK
+                                    else "No image — import a folder of face images")
             self.view.set_image(None, None, "")
+            self.votes.set_round(ctl.round, None)
             return
         from fshd_studio.labelling.images import load_rgb
 
-        caption = f"{self.index + 1} / {len(self.records)} — {rec.path}"
-        prop = None
-        if self.current_round() == Round.CHECK:
-            prop = proposals(self.store.latest_votes(Round.SORT)).get(rec.id)
-            caption += f" — proposed: {prop.upper() if prop else '—'}   (Y keep · N remove)"
-        mine = self.store.vote_of(rec.id, self.labeller_name(), self.current_round(), prop)
+        mine, prop = ctl.my_vote(rec)
+        who = ctl.labeller or "no labeller: type your name and press Enter"
+        caption = f"{ctl.index + 1} / {len(ctl.records)} — {rec.path} — {who}"
+        if ctl.round == Round.CHECK:
+            caption += f" — proposed: {prop.upper() if prop else '—'} (Y keep · N remove)"
         if mine:
             caption += f" — your vote: {mine}"
-        if rec.crop_source == "none":
-            caption += " — no face found: press C to draw the crop"
-        self.view.set_image(load_rgb(self.store.folder / rec.path), rec.crop, caption)
-        self.tags.setText(", ".join(sorted(self.store.tags().get(rec.id, set()))))
+        faces = ctl.store.faces(rec.id)
+        if rec.crop is None:
+            caption += " — no face found: press C and draw the crop"
+        elif rec.crop_source == "pick":
+            caption += f" — {len(faces)} faces: press P (or click a face) to choose the one to label"
+        self.view.show_full = rec.crop_source == "pick" or self.view.show_full and len(faces) > 1
+        try:
+            rgb = load_rgb(ctl.store.folder / rec.path)
+        except Exception as exc:  # noqa: BLE001 - a file removed or damaged since the import: say so, keep going
+            rgb, caption = None, f"{caption} — cannot be shown ({exc})"
+        self.view.set_image(rgb, rec.crop, caption, faces)
+        self.votes.set_round(ctl.round, mine)
+        if not self.tags.hasFocus():
+            self.tags.setText(", ".join(sorted(ctl.tags_of(rec.id))))
+        item = self.grid.item(ctl.index)
+        if item is not None:
+            self.grid.setCurrentItem(item)
 
-    def _round_changed(self) -> None:
-        if self.store is not None:
-            self.index = 0
-            self.reload()
-
-    # --- voting -------------------------------------------------------------------------------------------
-    def labeller_name(self) -> str:
-        return self.labeller.currentText().strip()
-
+    # --- voting and keys ----------------------------------------------------------------------------------
     def vote(self, value: str) -> bool:
-        rec = self.current()
-        if rec is None or self.store is None:
-            return False
-        name = self.labeller_name()
-        if not name:
-            self.status.emit("Enter your name as labeller first")
+        ok = self.ctl.vote(value)
+        if not ok and not self.ctl.labeller:
             self.labeller.setFocus()
-            return False
-        if self.current_round() == Round.SORT:
-            if value not in (*CLASSES, UNUSABLE):
-                return False
-            self.store.vote(Vote(rec.id, name, Round.SORT, value))
-        else:
-            prop = proposals(self.store.latest_votes(Round.SORT)).get(rec.id)
-            if value not in ("yes", "no") or prop in (None, UNUSABLE):
-                return False
-            self.store.vote(Vote(rec.id, name, Round.CHECK, value, prop))
-        if self.labeller.findText(name) < 0:
-            self.labeller.addItem(name)
-        self.status.emit(f"{name}: {value} for {rec.path}")
-        self.step(1)
-        return True
+        return ok
 
     def step(self, delta: int) -> None:
-        if self.records:
-            self.index = max(0, min(len(self.records) - 1, self.index + delta))
-            self.show_current()
+        self.ctl.step(delta)
+
+    def goto_image(self, image_id: int) -> None:
+        self.ctl.goto_image(image_id)
+        self.round_group.button(0 if self.ctl.round == Round.SORT else 1).setChecked(True)
+        self._fill_grid()
+        self.show_page(0)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        key = e.key()
-        classes = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
-        if key in classes:
-            self.vote(CLASSES[classes[key]])
-        elif key == Qt.Key.Key_Y:
-            self.vote("yes")
-        elif key == Qt.Key.Key_N:
-            self.vote("no")
-        elif key == Qt.Key.Key_U:
-            self.vote(UNUSABLE)
+        key, mods = e.key(), e.modifiers()
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            super().keyPressEvent(e)
+        elif key in VOTE_KEYS:
+            self.vote(VOTE_KEYS[key])
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Backspace):
             self.step(-1)
         elif key in (Qt.Key.Key_Right, Qt.Key.Key_S):
             self.step(1)
+        elif key == Qt.Key.Key_Home:
+            self.ctl.goto_index(self._first_not_voted())
         elif key == Qt.Key.Key_C:
             self.view.crop_mode = not self.view.crop_mode
             self.view.update()
+        elif key == Qt.Key.Key_P:
+            self.ctl.pick_face()
         elif key == Qt.Key.Key_F:
             self.view.show_full = not self.view.show_full
             self.view.update()
         elif key == Qt.Key.Key_G:
-            self.pages.setCurrentIndex(1 - self.pages.currentIndex())
+            self.show_page(1 if self.pages.currentIndex() != 1 else 0)
         else:
             super().keyPressEvent(e)
 
-    def _crop_fixed(self, crop: tuple) -> None:
-        rec = self.current()
-        if rec is not None and self.store is not None:
-            self.store.set_crop(rec.id, tuple(int(v) for v in crop))
-            self.view.crop_mode = False
-            fixed = next(r for r in self.store.images() if r.id == rec.id)  # one record and one thumbnail only
-            self.records[self.index] = fixed
-            self._refresh_thumbnail(self.index)
-            self.show_current()
+    def _crop_drawn(self, crop: tuple) -> None:
+        self.view.crop_mode = False
+        self.ctl.set_crop(tuple(int(v) for v in crop))
+
+    def _tags_entered(self) -> None:
+        self.ctl.set_tags(set(self.tags.text().split(",")))
+        self.view.setFocus()
+
+    # --- grid ---------------------------------------------------------------------------------------------
+    def _fill_grid(self) -> None:
+        """Names and states at once; thumbnails decoded on the runner (big photos take ~40 ms each), cached."""
+        from fshd_studio.gui.labelling.thumbnails import thumbnails
+
+        self.grid.clear()
+        if self.ctl.store is None:
+            return
+        shown = self.ctl.records[:500]  # thumbnails of the first 500; the single view has them all
+        for i, r in enumerate(shown):
+            item = QListWidgetItem(Path(r.path).name)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            self.grid.addItem(item)
+        self._refresh_grid_states()
+        missing = [r for r in shown if (r.id, r.crop) not in self._thumbs]
+        if self._thumb_job is not None:
+            self._thumb_job.cancel()
+        if missing:
+            folder = self.ctl.store.folder
+            self._thumb_job = self.jobs.start("Thumbnails", lambda report, cancel: thumbnails(folder, missing, cancel),
+                                              on_done=self._thumbnails_loaded)
+
+    def _thumbnails_loaded(self, thumbs: dict) -> None:
+        self._thumbs.update(thumbs)
+        self._refresh_grid_states()
+
+    def _refresh_grid_states(self) -> None:
+        states = self.ctl.states()
+        for i in range(min(self.grid.count(), len(self.ctl.records))):
+            r, item = self.ctl.records[i], self.grid.item(i)
+            st = states.get(r.id)
+            if st is None:
+                continue
+            item.setText(f"{Path(r.path).name}\n{st.word}")
+            item.setToolTip(f"{r.path}: {st.word}")
+            item.setIcon(badge_icon(self._thumbs.get((r.id, r.crop)), st.word, st.colour))
 
     def _refresh_thumbnail(self, i: int) -> None:
-        item = self.grid.item(i)
-        if item is None or self.store is None:
+        from fshd_studio.labelling.images import thumbnail
+
+        rec = self.ctl.records[i] if i < len(self.ctl.records) else None
+        if rec is None or self.ctl.store is None:
             return
-        rec = self.records[i]
-        self._thumbs[(rec.id, rec.crop)] = icon_of(thumbnail(self.store.folder, rec.path, rec.crop))
-        item.setIcon(self._thumbs[(rec.id, rec.crop)])
+        try:
+            self._thumbs[(rec.id, rec.crop)] = thumbnail(self.ctl.store.folder, rec.path, rec.crop)
+        except Exception:  # noqa: BLE001 - an unreadable image keeps its name and state only
+            pass
+        self._refresh_grid_states()
 
-    def _save_tags(self) -> None:
-        rec = self.current()
-        if rec is None or self.store is None:
-            return
-        self.store.set_tags(rec.id, set(self.tags.text().split(",")))
-
-    # --- aggregate, export, train -------------------------------------------------------------------------
-    def run_aggregate(self) -> Aggregate | None:
-        if self.store is None:
-            return None
-        agg = aggregate([r.id for r in self.store.images()], self.store.latest_votes(Round.SORT),
-                        self.store.latest_votes(Round.CHECK), self.store.labellers(), self.results.absent_policy())
-        self.last_aggregate = agg
-        self.results.show_aggregate(agg, {r.id: r.path for r in self.store.images()})
-        return agg
-
-    def _ask_export(self) -> None:
-        out = QFileDialog.getExistingDirectory(self, "Empty folder for the dataset")
-        if out:
-            self.export_to(Path(out))
-
-    def export_to(self, out: Path) -> None:
-        from fshd_studio.labelling.export import export_dataset
-
-        agg = self.run_aggregate()
-        if agg is None or self.store is None:
-            return
-        folder = self.store.folder
-        def export(report, cancel):
-            with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
-                return export_dataset(store, agg, out, report=report, cancel=cancel)
-        job = Job(export)
-        job.signals.finished.connect(self._exported)
-        self._run(job)
-
-    def _exported(self, res) -> None:  # noqa: ANN001 - an ExportResult from the worker
-        self._done()
-        self.last_dataset = res.folder
-        self.status.emit(f"Dataset written to {res.folder}")
-
-    def _ask_train(self) -> None:
-        ds = QFileDialog.getExistingDirectory(self, "Exported dataset (with train/ and val/)")
-        if ds:
-            self.train_on(Path(ds), Path(ds).parent / (Path(ds).name + "-classifier"))
-
-    def train_on(self, dataset: Path, out: Path) -> None:
-        from fshd_studio.labelling.classifier import train_classifier
-
-        p = self.results
-        kw = dict(epochs=p.epochs.value(), imgsz=p.imgsz.value(), size=p.size.currentText())
-        job = Job(lambda report, cancel: train_classifier(dataset, out, report=report, cancel=cancel, **kw))
-        job.signals.finished.connect(lambda r: self._trained(r, dataset))
-        self._run(job)
-
-    def _trained(self, res, dataset: Path) -> None:  # noqa: ANN001 - a TrainResult from the worker
-        self._done()
-        self.results.show_training(res.weights, res.top1, res.names, res.confusion.tolist())
-        self.predict.set_weights(res.weights)
-        self.mistakes.set_model(res.weights, dataset)
-        self.status.emit(f"Classifier trained: validation accuracy {res.top1:.1%}")
-
-    def _tags_of_sources(self) -> dict[str, set[str]]:
-        if self.store is None:
-            return {}
-        tags = self.store.tags()
-        return {r.path: tags[r.id] for r in self.store.images() if r.id in tags}
-
-    def _save_source_tags(self, rel: str, wanted: set[str]) -> None:
-        if self.store is None:
-            return
-        image_id = next((r.id for r in self.store.images() if r.path == rel), None)
-        if image_id is not None:
-            self.store.set_tags(image_id, wanted)
-
-    def _run(self, job: Job) -> None:
-        self._job = job
-        p = self.results
-        p.progress.setVisible(True)
-        p.cancel_button.setEnabled(True)
-        job.signals.progress.connect(lambda stage, done, total: (p.progress.setMaximum(max(total, 1)),
-                                                                 p.progress.setValue(done), p.progress.setFormat(
-                                                                     f"{stage} %v/%m")))
-        job.signals.failed.connect(lambda msg: (self._done(), self.status.emit(msg)))
-        job.signals.cancelled.connect(lambda: (self._done(), self.status.emit("Cancelled")))
-        job.start()
-
-    def _done(self) -> None:
-        self._job = None
-        self.results.progress.setVisible(False)
-        self.results.cancel_button.setEnabled(False)
-
-    def cancel_job(self) -> None:
-        if self._job is not None:
-            self._job.cancel.set()
-
-
-def _import_in_thread(folder: Path, report, cancel) -> list[str]:
-    with VoteStore(folder) as store:  # sqlite connections belong to the thread that made them
-        return import_folder(folder, store, report=report, cancel=cancel)
-
+    def _goto_grid(self, item: QListWidgetItem) -> None:
+        self.ctl.goto_index(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.show_page(0)
