@@ -80,6 +80,7 @@ def run_gui(project: Path | None, demo: bool = False, screenshot: Path | None = 
     window = MainWindow(restore_layout=screenshot is None)
     if screenshot is not None:
         window.prompts = HeadlessPrompts(window)
+        window.motion.enabled = False  # a screenshot does not wait for the motion lane's face tracking
     if screenshot is None:
         # show the window at once, then load: the user sees the app while the videos are indexed
         window.show()

@@ -23,6 +23,7 @@ from fshd_studio.gui.controller import SessionController
 from fshd_studio.gui.dialogs import Prompts, ShortcutsDialog
 from fshd_studio.gui.job_bar import JobBar
 from fshd_studio.gui.jobs import JobRunner
+from fshd_studio.gui.motion_track import MotionTrack
 from fshd_studio.gui.results.dock import install_results
 from fshd_studio.gui.segment_info import SegmentInfo, SessionSummary
 from fshd_studio.gui.settings import AppSettings
@@ -69,6 +70,9 @@ class MainWindow(FileActions, QMainWindow):
         self.preferences = self.settings.preferences()
         window_session.apply_keymap(self, self.preferences)
         window_session.wire_start_page(self)
+        self.motion = MotionTrack(self, enabled=self.preferences.show_motion_lane)  # the timeline's motion lane
+        self.actions_by_id["motion_lane"].setCheckable(True)
+        self.actions_by_id["motion_lane"].setChecked(self.preferences.show_motion_lane)
         self.controller.properties_changed.connect(self.status.refresh)
         self.controller.properties_changed.connect(self.checklist.refresh)
         self.controller.properties_changed.connect(lambda: window_session.refresh_camera_titles(self))

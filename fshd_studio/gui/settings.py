@@ -105,6 +105,7 @@ class Preferences:
     video_dir: str = ""  # where New session looks for videos first ("" = the last folder used)
     project_dir: str = ""  # where Open and Save as look first ("" = the last folder used)
     annotator: str = ""  # proposed for new sessions
+    show_motion_lane: bool = True  # the facial motion curve under the exercise lane (computed on opening)
 
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
@@ -133,6 +134,7 @@ def load_preferences(q: QSettings) -> Preferences:
         video_dir=str(q.value("paths/video_dir", "")),
         project_dir=str(q.value("paths/project_dir", "")),
         annotator=str(q.value("session/annotator", "")),
+        show_motion_lane=str(q.value("view/motion_lane", "true")).lower() not in ("false", "0"),
     )
 
 
@@ -143,6 +145,7 @@ def save_preferences(q: QSettings, prefs: Preferences) -> None:
     q.setValue("paths/video_dir", prefs.video_dir)
     q.setValue("paths/project_dir", prefs.project_dir)
     q.setValue("session/annotator", prefs.annotator)
+    q.setValue("view/motion_lane", bool(prefs.show_motion_lane))
     q.remove("keymap")
     q.setValue("keymap/preset", prefs.keymap.preset)
     for action_id, keys in prefs.keymap.overrides.items():

@@ -98,6 +98,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_in", "View", "Zoom timeline in", ("+", "="), "Zoom the timeline in around the playhead", "zoom"),
     Shortcut("zoom_out", "View", "Zoom timeline out", ("-",), "Zoom the timeline out", "zoom"),
     Shortcut("zoom_fit", "View", "Whole session", ("F",), "Show the whole session on the timeline", "zoom"),
+    Shortcut("motion_lane", "View", "&Motion lane", (), "Show the facial motion curve under the exercise lane, to "
+             "place boundaries by eye", "lanes"),
     # Help
     Shortcut("shortcuts", "Help", "&Shortcuts", ("F1",), "Show this table", "help"),
     Shortcut("about", "Help", "&About FSHD Studio", (), "Version and intended use", "help"),

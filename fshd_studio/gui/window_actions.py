@@ -37,6 +37,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "session_properties": lambda: window_session.edit_session_properties(win),
         "preferences": lambda: window_session.edit_preferences(win),
         "sync_mode": lambda: win.sync_mode.set_on(win.actions_by_id["sync_mode"].isChecked()),
+        "motion_lane": lambda: window_session.set_motion_lane(win, win.actions_by_id["motion_lane"].isChecked()),
         "open": win.open_dialog, "open_demo": win.open_demo, "save": win.save, "save_as": win.save_as,
         "import_eaf": win.import_eaf_dialog, "export_eaf": win.export_eaf_dialog,
         "relocate": win.relocate_dialog, "quit": win.close,

@@ -185,3 +185,9 @@ class SyncMode(QObject):
         if after != before:
             win.statusBar().showMessage(f"{cam.label or cam.id} offset {before:+.1f} → {after:+.1f} ms "
                                         f"({frames:+d} frame; Ctrl+Z undoes it)", 6000)
+
+
+def set_motion_lane(win: MainWindow, shown: bool) -> None:
+    """View → Motion lane: show (and compute) or hide it; remembered in the preferences."""
+    win.motion.set_enabled(shown)
+    win.apply_preferences(_with(win.preferences, show_motion_lane=bool(shown)))

@@ -197,6 +197,7 @@ def open_window(qtbot, project: Path | None, autosave_s: float = 0.2):
     from tests.gui.media_doubles import reader_for
 
     w = MainWindow(autosave_s=autosave_s, restore_layout=False, video_opener=reader_for)
+    w.motion.enabled = False  # the motion lane's face tracking runs only in the tests about it
     w.prompts = ScriptedPrompts()
     qtbot.addWidget(w)
     w.resize(1400, 900)

@@ -19,6 +19,7 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.session import Segment
 from fshd_studio.gui.timeline.actions import TimelineActions
 from fshd_studio.gui.timeline.exercise_picker import DigitBuffer, ExercisePicker
+from fshd_studio.gui.timeline.motion_lane import LANE_NAME, MotionCurve, MotionLane
 from fshd_studio.gui.timeline.playhead import Playhead
 from fshd_studio.gui.timeline.segment_region import SegmentRegion
 from fshd_studio.gui.timeline.style import MARK_IN, PENDING, PLAYHEAD
@@ -60,6 +61,7 @@ class TimelineWidget(TimelineActions, QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot_widget)
         self.lanes = TierLanes(self.plot)
+        self.motion = MotionLane(self.plot)  # under the exercise lane, above the other tiers
         self.regions: dict[int, SegmentRegion] = {}
         self._other_tiers: list[Any] = []
         self._build_markers()
@@ -75,6 +77,7 @@ class TimelineWidget(TimelineActions, QWidget):
         self.view_box.sweep.connect(self._on_sweep)
         self.view_box.clicked_at.connect(lambda s: controller.set_playhead(s * 1000.0))
         self.view_box.sigXRangeChanged.connect(self.fit_labels)
+        self.view_box.sigXRangeChanged.connect(lambda *_a: self.motion.follow_view())
         self.view_box.sigResized.connect(self.fit_labels)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         controller.session_loaded.connect(self.rebuild)
@@ -111,7 +114,7 @@ class TimelineWidget(TimelineActions, QWidget):
     # -- geometry -------------------------------------------------------------------------------------
     @property
     def lane_count(self) -> int:
-        return 1 + len(self.lanes.tiers)
+        return 1 + int(self.motion.shown) + len(self.lanes.tiers)
 
     def exercise_lane_span(self) -> tuple[float, float]:
         """The exercise lane as a fraction of the view's height (pyqtgraph's `span`)."""
@@ -131,7 +134,10 @@ class TimelineWidget(TimelineActions, QWidget):
                 line.setBounds((lo, hi))
         self.playhead.setBounds((lo, hi))
         ticks = [(n - 0.5, self.controller.session.exercise_tier if self.controller.session else "Exercise")]
-        ticks += [(n - 1.5 - k, name) for k, name in enumerate(self.lanes.lane_names())]
+        if self.motion.shown:
+            ticks.append((n - 1.5, LANE_NAME))
+        self.motion.set_base(float(len(self.lanes.tiers)))
+        ticks += [(len(self.lanes.tiers) - 0.5 - k, name) for k, name in enumerate(self.lanes.lane_names())]
         axis = self.plot.getAxis("left")
         axis.setTicks([ticks, []])
         # a fixed width that fits the lane names: the axis only widens itself on the paint after the first
@@ -147,6 +153,18 @@ class TimelineWidget(TimelineActions, QWidget):
         exercise_tier = session.exercise_tier if session else None
         self.lanes.set_tiers(t for t in self._other_tiers if str(t.name) != exercise_tier)
         self.rebuild()
+
+    def show_motion(self, shown: bool) -> None:
+        """Show or hide the motion lane (a lane more or less: the layout is rebuilt)."""
+        if shown != self.motion.shown:
+            self.motion.set_shown(shown)
+            self.rebuild()
+
+    def set_motion(self, curve: MotionCurve | None, message: str = "") -> None:
+        """The motion lane's curve (None: none yet, `message` says why, e.g. still computing)."""
+        self.motion.set_curve(curve)
+        if curve is None:
+            self.motion.set_message(message)
 
     def rebuild(self) -> None:
         """Full refresh (session loaded): every region, lanes, range, playhead."""
