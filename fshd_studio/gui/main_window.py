@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget, QWidgetAction,
 )
 
 from fshd_studio import __version__
@@ -178,7 +178,7 @@ class MainWindow(FileActions, QMainWindow):
         if self._labelling is None:
             try:
                 from fshd_studio.gui.labelling import LabellingWorkspace
-                self._labelling = LabellingWorkspace(parent=self.stack)
+                self._labelling = LabellingWorkspace(parent=self.stack, jobs=self.jobs)
                 status = getattr(self._labelling, "status", None)
                 if status is not None:
                     status.connect(lambda text: self.statusBar().showMessage(str(text), 6000))
@@ -202,6 +202,9 @@ class MainWindow(FileActions, QMainWindow):
         for key in REVIEW_ONLY:
             self.actions_by_id[key].setEnabled(review and self._review_action_allowed(key))
         self.status.set_visible_for_review(review)
+        for a in self.toolbar.actions():  # the Review buttons give way to the Labelling mode's own toolbar
+            if a.parent() is self.toolbar and not isinstance(a, QWidgetAction):
+                a.setVisible(review)
 
     def _review_action_allowed(self, key: str) -> bool:
         stack = self.controller.undo_stack

@@ -95,7 +95,7 @@ def test_two_labellers_keyboard_only_then_aggregate_export_train(qtbot, folder, 
     _key(qtbot, Qt.Key.Key_2)
     assert ws.current_round() == Round.SORT
 
-    _key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the re-check, on purpose
+    _key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # the re-check, on purpose
     assert ws.current_round() == Round.CHECK and len(ws.records) == 10
     for name in ("ana", "ben"):
         _enter_name(qtbot, ws, name)  # members: no question

@@ -33,7 +33,7 @@ from fshd_studio.labelling.store import Round
 
 KEYS_HELP = ("Keys on the image: 1 happy · 2 angry · 3 surprised · 4 neutral · U unusable (first sort) · Y / N "
              "(re-check) · ← back · → skip · Home first not voted · C draw the crop · P pick the next face · "
-             "F full image · G grid · Ctrl+Z undo a crop or tag edit · Ctrl+L labeller name · Ctrl+1 / Ctrl+2 round")
+             "F full image · G grid · Ctrl+Z undo a crop or tag edit · Ctrl+L labeller name · Alt+1 / Alt+2 round")
 PAGES = ("Image", "Grid", "Results", "Predict", "Mistakes")
 VOTE_KEYS = {Qt.Key.Key_1: CLASSES[0], Qt.Key.Key_2: CLASSES[1], Qt.Key.Key_3: CLASSES[2], Qt.Key.Key_4: CLASSES[3],
              Qt.Key.Key_U: UNUSABLE, Qt.Key.Key_Y: "yes", Qt.Key.Key_N: "no"}
@@ -161,8 +161,8 @@ class LabellingWorkspace(WorkspaceJobs, QWidget):
             self.page_actions.addAction(a)
             bar.addAction(a)
         bar.addSeparator()
-        for keys, slot in (("Ctrl+L", self._focus_name), ("Ctrl+1", lambda: self.set_round(Round.SORT)),
-                           ("Ctrl+2", lambda: self.set_round(Round.CHECK))):
+        for keys, slot in (("Ctrl+L", self._focus_name), ("Alt+1", lambda: self.set_round(Round.SORT)),
+                           ("Alt+2", lambda: self.set_round(Round.CHECK))):
             a = QAction(self)
             a.setShortcut(QKeySequence(keys))
             a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
