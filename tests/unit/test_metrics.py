@@ -53,3 +53,49 @@ def test_majority_vote():
     assert M.majority_vote([1] * 8 + [0] * 7) == 1
     assert M.majority_vote([1] * 7 + [0] * 8) == 0
     assert M.majority_vote([]) == 0
+
+
+@pytest.mark.parametrize("votes", [[1, 0], [0, 1], [1] * 7 + [0] * 7, [0, 0, 1, 1]])
+def test_a_tied_vote_says_fshd_as_in_the_study(votes):
+    assert M.majority_vote(votes) == 1
+
+
+def _samples(per_recording: dict[str, tuple[int, list[float]]]):
+    from fshd_studio.model.dataset import Recording, Sample
+
+    samples, scores = [], []
+    for name, (label, ps) in per_recording.items():
+        rec = Recording(name, f"patient-{name}", "front", label)
+        samples += [Sample(rec, ex) for ex in range(1, len(ps) + 1)]
+        scores += ps
+    return samples, np.array(scores)
+
+
+def test_the_evaluation_vote_counts_a_tie_as_fshd():
+    from fshd_studio.model.evaluate import score
+
+    # FSHD recording tied 1:1, control recording 0:2, FSHD recording tied 2:2
+    samples, p = _samples({"a": (1, [0.9, 0.2]), "b": (3, [0.1, 0.3]), "c": (0, [0.8, 0.7, 0.1, 0.4])})
+    res = score(samples, p, np.tile([0.25] * 4, (len(p), 1)), n_boot=20)
+    vote = res["majority_vote"]
+    assert vote["confusion"] == [[1, 0], [0, 2]]          # both ties counted FSHD: both FSHD recordings found
+    assert vote["sensitivity"]["value"] == 1.0 and vote["specificity"]["value"] == 1.0
+    assert vote["exercises_range"] == [2, 4]
+
+
+def test_the_study_figures_are_exercise_14_and_the_vote_with_intervals():
+    from fshd_studio.model.evaluate import score, table
+
+    rng = np.random.default_rng(0)
+    recs = {f"r{i}": (i % 4, list(rng.uniform(0, 1, 15))) for i in range(12)}
+    samples, p = _samples(recs)
+    res = score(samples, p, np.tile([0.25] * 4, (len(p), 1)), n_boot=50)
+    study = res["study"]
+    assert study["exercise_14_accuracy"] == res["per_exercise"]["14"]["accuracy"]
+    assert study["vote_exercises"] == 15
+    for key in ("vote_accuracy", "vote_sensitivity", "vote_specificity"):
+        iv = study[key]
+        assert iv["low"] <= iv["value"] <= iv["high"], key
+    assert study["vote_sensitivity"] == res["majority_vote"]["sensitivity"]
+    text = table({**res, "model_id": "m", "part": "test"})
+    assert "exercise 14 accuracy" in text and "vote over 15 exercises" in text

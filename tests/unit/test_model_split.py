@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from fshd_studio.core.errors import UserError
-from fshd_studio.model.dataset import Recording, patient_split, read_labels, write_labels
+from fshd_studio.model.dataset import (Recording, Split, load_split, make_split, patient_split, read_labels,
+                                       save_split, video_split, write_labels)
 
 
 def _recordings(n_patients: int, seed: int) -> list[Recording]:
@@ -49,3 +50,25 @@ def test_label_csv_round_trip_and_errors(tmp_path):
         read_labels(tmp_path / "bad.csv")
     with pytest.raises(UserError, match="does not exist"):
         read_labels(tmp_path / "none.csv")
+
+
+def test_the_study_split_is_per_video_70_30_stratified_without_validation(tmp_path):
+    recs = _recordings(60, 0)
+    split = video_split(recs, seed=1)
+    assert split.unit == "recording" and not split.val and split.leakage
+    keys = {f"{r.session}/{r.camera}" for r in recs}
+    assert set(split.train) | set(split.test) == keys and not set(split.train) & set(split.test)
+    for c in range(4):
+        n = [f"{r.session}/{r.camera}" for r in recs if r.label == c]
+        assert sum(k in split.test for k in n) == round(len(n) * 0.3)
+    assert {split.part_of(r) for r in recs} == {"train", "test"}
+    save_split(tmp_path / "s.json", split)
+    assert load_split(tmp_path / "s.json") == split
+    assert make_split(recs, "study", seed=1) == split and make_split(recs, "patient", seed=1).unit == "patient"
+
+
+def test_an_old_split_file_reads_as_patient_grouped(tmp_path):
+    (tmp_path / "s.json").write_text('{"train": ["p1"], "val": ["p2"], "test": ["p3"], "seed": 0}')
+    split = load_split(tmp_path / "s.json")
+    assert split == Split(("p1",), ("p2",), ("p3",), 0) and split.leakage is None
+    assert split.part_of(Recording("x", "p3", "A", 0)) == "test"
