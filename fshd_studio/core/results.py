@@ -133,6 +133,8 @@ class Provenance:
     app_version: str
     created_at: str                 # ISO 8601, UTC
     segment_fingerprints: dict[int, str] = field(default_factory=dict)
+    preprocess_s: float = 0.0       # wall time of this run's preprocessing (0 when every clip was cached)
+    model_s: float = 0.0            # wall time of the model
 
 
 @dataclass

@@ -92,6 +92,10 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     # Analysis
     Shortcut("score_session", "Analysis", "&Score session", ("Ctrl+R",), "Run the model over every exercise and "
              "camera of the session (non-modal; the results panel fills as it goes)", "score"),
+    Shortcut("score_many", "Analysis", "Score &many sessions…", (), "A queue of projects or folders scored one "
+             "after the other (finished ones are not redone); a summary per session", "score"),
+    Shortcut("compare_visits", "Analysis", "&Compare visits…", (), "Two or more scored sessions of one patient side "
+             "by side, with the change per exercise", "score"),
     # View
     Shortcut("mode_review", "View", "&Review mode", ("Ctrl+1",), "Segment the session (cameras + timeline)", "mode"),
     Shortcut("mode_labelling", "View", "&Labelling mode", ("Ctrl+2",), "Vote on emotion face images", "mode"),

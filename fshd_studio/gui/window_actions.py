@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 from fshd_studio.core.session import SegmentStatus
 from fshd_studio.gui import window_session
 from fshd_studio.gui.suggest_actions import suggest_segments
+from fshd_studio.gui.visits.compare_dialog import compare_dialog
+from fshd_studio.gui.visits.queue_dialog import show_queue
 from fshd_studio.gui.sync_action import propose_sync
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "suggest": lambda: suggest_segments(win),
         "sync_auto": lambda: propose_sync(win),
         "score_session": lambda: win.results.score(), "export_report": lambda: win.results.export_report(),
+        "score_many": lambda: show_queue(win), "compare_visits": lambda: compare_dialog(win),
         "shortcuts": win.show_shortcuts, "about": win.show_about, "log_folder": win.open_log_folder,
     }
     for n in range(1, 10):

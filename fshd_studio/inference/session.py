@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
+import time
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,6 +50,7 @@ def score_session(session: Session, model_dir: Path, *, project_path: Path | Non
     engine = open_backend(model_dir, backend=backend, precision=precision, device=device)
     cams = [c.id for c in session.cameras]
     scores: list[ExerciseScore] = []
+    timing = {"preprocess": 0.0, "model": 0.0}
     with ExitStack() as stack:
         if cache_dir is None and project_path is not None:
             cache_dir = project_cache(project_path)
@@ -62,7 +64,7 @@ def score_session(session: Session, model_dir: Path, *, project_path: Path | Non
                 check_cancel(cancel)
                 done = todo.index(ex)
                 report(Progress("preprocess", done, len(todo)))
-                rows = _score_exercise(session, ex, cams, engine, Path(cache_dir), cancel)
+                rows = _score_exercise(session, ex, cams, engine, Path(cache_dir), cancel, timing)
                 report(Progress("model", done + 1, len(todo)))
             for row in rows:
                 scores.append(row)
@@ -71,7 +73,8 @@ def score_session(session: Session, model_dir: Path, *, project_path: Path | Non
     prov = Provenance(card.model_id, weights_sha256(model_dir), card.synthetic, card.trained_on,
                       tuple(card.exercises), card.intended_use, engine.device, engine.name, engine.precision,
                       __version__, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                      {ex: segment_fingerprint(session, ex) for ex in session.protocol.ids()})
+                      {ex: segment_fingerprint(session, ex) for ex in session.protocol.ids()},
+                      round(timing["preprocess"], 3), round(timing["model"], 3))
     return SessionResults(scores, votes_of(scores, cams), severity_of(scores), prov)
 
 
@@ -106,11 +109,13 @@ def _unscored(session: Session, ex: int, cam: str, reason: str, flags: tuple[str
 
 
 def _score_exercise(session: Session, ex: int, cams: list[str], engine: Any, cache: Path,
-                    cancel: threading.Event | None) -> list[ExerciseScore]:
+                    cancel: threading.Event | None, timing: dict[str, float]) -> list[ExerciseScore]:
     from fshd_studio.preprocess import preprocess_session
     from fshd_studio.preprocess.store import PreprocessedClip, read_meta
 
+    t0 = time.perf_counter()
     pre = preprocess_session(session, cache, exercises=[ex], cancel=cancel)
+    timing["preprocess"] += time.perf_counter() - t0
     rows: dict[str, ExerciseScore] = {}
     ready: list[tuple[str, PreprocessedClip, tuple[str, ...], AsymmetrySummary | None]] = []
     for cam in cams:
@@ -123,8 +128,10 @@ def _score_exercise(session: Session, ex: int, cams: list[str], engine: Any, cac
             ready.append((cam, PreprocessedClip(summary.folder, meta), flags, asym))
     if ready:
         check_cancel(cancel)
+        t0 = time.perf_counter()
         clips = np.stack([np.asarray(c.snippets()) for _cam, c, _f, _a in ready])
         p_fshd, probs = engine.forward(clips)
+        timing["model"] += time.perf_counter() - t0
         for (cam, _c, flags, asym), p, cp in zip(ready, p_fshd, probs):
             rows[cam] = ExerciseScore(ex, cam, float(p), {c: float(x) for c, x in zip(CLASSES, cp)},
                                       CLASSES[int(np.argmax(cp))], flags, "", asym,

@@ -1,0 +1,1 @@
+"""Many sessions and the visits of one patient: the batch-scoring queue and the visit comparison."""
