@@ -6,7 +6,6 @@ and export, relocating a missing video, crash recovery and the unsaved-changes q
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -267,23 +266,6 @@ class FileActions:
                         on_cancelled=lambda: self.statusBar().showMessage(f"Camera {label}: relocation cancelled",
                                                                           6000))
         return True
-
-    def new_session_from_videos(self: MainWindow, videos: list[Path]) -> None:
-        from fshd_studio.core.session import Camera, Session
-        from fshd_studio.io.protocol_file import load_protocol
-
-        cams = [Camera(f"cam{i + 1}", Path(v).absolute(), 0.0, label=("Left", "Right")[i] if i < 2 else f"cam{i + 1}")
-                for i, v in enumerate(videos[:4])]
-        session = Session("", _dt.date.today().isoformat(), load_protocol("fshd-15", Path.cwd()), cams)
-
-        def done(timebases) -> None:
-            self.controller.set_session(session, None, dirty=True, timebases=timebases)
-            self.statusBar().showMessage("New session from videos; save it to give it a project file", 8000)
-
-        self.jobs.start("Reading the dropped videos", lambda _report, cancel: ctl.load_timebases(session, cancel),
-                        on_done=done, on_error=lambda text: self.prompts.error("Cannot open the videos", text),
-                        on_cancelled=lambda: self.statusBar().showMessage(
-                            "Opening the dropped videos was cancelled", 6000))
 
     # ---- drag and drop ------------------------------------------------------------------------------
     def dragEnterEvent(self: MainWindow, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

@@ -52,6 +52,9 @@ class SegmentRegion(pg.LinearRegionItem):
             self.blockSignals(False)
         name = exercise.label() if exercise else f"{segment.exercise_id:02d} ?"
         self.full_text = name + ("" if segment.status.value == "draft" else f" · {segment.status.value}")
+        span = segment.span  # the whole name stays reachable when the label is elided to the region's width
+        self.setToolTip(f"{self.full_text}\n{span.start_ms / 1000.0:.2f}–{span.end_ms / 1000.0:.2f} s"
+                        f" ({span.duration_ms / 1000.0:.2f} s)" + (f"\nby {segment.annotator}" if segment.annotator else ""))
         self.fit_label(self._px_per_s)
         self.setBrush(region_brush(segment.exercise_id, selected, segment.status))
         pen = edge_pen(segment.exercise_id, selected, segment.status)

@@ -139,10 +139,14 @@ class TimelineWidget(TimelineActions, QWidget):
         self.motion.set_base(float(len(self.lanes.tiers)))
         ticks += [(len(self.lanes.tiers) - 0.5 - k, name) for k, name in enumerate(self.lanes.lane_names())]
         axis = self.plot.getAxis("left")
-        axis.setTicks([ticks, []])
-        # a fixed width that fits the lane names: the axis only widens itself on the paint after the first
+        # a fixed width that fits the lane names: the axis only widens itself on the paint after the first;
+        # a name too long for it is elided in the middle ("Transcr…speaker A"), never clipped mid-letter
         font = axis.style.get("tickFont") or self.font()
-        widest = max(QFontMetrics(font).horizontalAdvance(str(name)) for _, name in ticks)
+        metrics = QFontMetrics(font)
+        ticks = [(y, metrics.elidedText(str(name), Qt.TextElideMode.ElideMiddle, MAX_AXIS_PX - 18))
+                 for y, name in ticks]
+        axis.setTicks([ticks, []])
+        widest = max(metrics.horizontalAdvance(str(name)) for _, name in ticks)
         axis.setWidth(min(int(widest) + 18, MAX_AXIS_PX))
 
     # -- refresh from the controller ------------------------------------------------------------------
