@@ -26,3 +26,18 @@ def demo_project_weak_long(tmp_path_factory):
 
     return make_demo(tmp_path_factory.mktemp("demo-weak-long"), seed=3, weakness=0.8, weak_side="left",
                      size_scale=0.5)
+
+
+def copy_demo(demo, dest, visit_date=None):
+    """A copy of a demo session's folder (without results or caches) as another visit; returns its project."""
+    import shutil
+
+    from fshd_studio.io.project import load_project, save_project
+
+    shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json", "*.cache", ".*"))
+    project = dest / demo.project.name
+    if visit_date is not None:
+        session = load_project(project).session
+        session.visit_date = visit_date
+        save_project(session, project)
+    return project

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pytest
 
@@ -12,22 +11,13 @@ from fshd_studio.cli import run
 from fshd_studio.core.compare import Visit, compare_visits
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.results import CLASSES, ExerciseScore, Provenance, SessionResults, severity_of, votes_of
-from fshd_studio.io.project import load_project, save_project
-
-
-def _visit(demo, dest, date):
-    shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json", "*.cache", ".*"))
-    project = dest / demo.project.name
-    session = load_project(project).session
-    session.visit_date = date
-    save_project(session, project)
-    return project
+from tests.fixtures_demo import copy_demo
 
 
 @pytest.mark.slow
 def test_two_demo_visits_show_the_change(demo_project, demo_project_weak, tmp_path, capsys):
-    first = _visit(demo_project, tmp_path / "v1", "2025-11-02")
-    second = _visit(demo_project_weak, tmp_path / "v2", "2026-11-24")
+    first = copy_demo(demo_project, tmp_path / "v1", "2025-11-02")
+    second = copy_demo(demo_project_weak, tmp_path / "v2", "2026-11-24")
     assert run(["compare", str(first), str(second), "--out", str(tmp_path / "cmp")]) == 2
     assert "has not been scored" in capsys.readouterr().err
     for project in (first, second):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import threading
 
 import pytest
@@ -15,21 +14,16 @@ from fshd_studio.core.progress import Cancelled
 from fshd_studio.inference.batch import find_projects, parse_shard, score_batch, shard
 from fshd_studio.io.resources import models_dir
 from fshd_studio.io.results_file import results_path
+from tests.fixtures_demo import copy_demo
 
 MODEL = models_dir() / "demo-synthetic"
-
-
-def _copy_demo(demo_project, dest):
-    shutil.copytree(demo_project.project.parent, dest,
-                    ignore=shutil.ignore_patterns("*.results.json", "*.cache", ".*"))
-    return dest / demo_project.project.name
 
 
 @pytest.fixture
 def three_sessions(demo_project, tmp_path):
     root = tmp_path / "clinic"
-    a = _copy_demo(demo_project, root / "patient-a" / "visit-1")
-    b = _copy_demo(demo_project, root / "patient-b" / "visit-1")
+    a = copy_demo(demo_project, root / "patient-a" / "visit-1")
+    b = copy_demo(demo_project, root / "patient-b" / "visit-1")
     broken = root / "patient-c" / "visit-1" / "broken.fshd.json"
     broken.parent.mkdir(parents=True)
     broken.write_text('{"schema_version": 2, "cameras": [')

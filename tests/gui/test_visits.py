@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from fshd_studio.io.project import load_project, save_project
 from fshd_studio.io.results_file import results_path
 from tests.gui.window_fixtures import open_window
 from tests.gui.window_fixtures import app_settings  # noqa: F401
-
-
-def _visit(demo, dest, date):
-    shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json", "*.cache", ".*"))
-    project = dest / demo.project.name
-    session = load_project(project).session
-    session.visit_date = date
-    save_project(session, project)
-    return project
+from tests.fixtures_demo import copy_demo
 
 
 @pytest.mark.slow
@@ -28,8 +18,8 @@ def test_queue_scores_a_folder_shows_each_state_and_compares_two_visits(qtbot, a
     from fshd_studio.gui.visits.queue_dialog import show_queue
 
     root = tmp_path / "patient"
-    first = _visit(demo_project, root / "2025", "2025-11-02")
-    second = _visit(demo_project_weak, root / "2026", "2026-11-24")
+    first = copy_demo(demo_project, root / "2025", "2025-11-02")
+    second = copy_demo(demo_project_weak, root / "2026", "2026-11-24")
     broken = root / "broken" / "x.fshd.json"
     broken.parent.mkdir(parents=True)
     broken.write_text("{")
