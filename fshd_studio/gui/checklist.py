@@ -28,6 +28,10 @@ class ItemState(str, Enum):
     OVERLAP = "overlapping"
     OUTSIDE = "outside video"
     NO_VIDEO = "no video"
+    NO_FACE = "no face"
+    SEVERAL_FACES = "several faces"
+    FACE_CHANGED = "face changed"
+    PADDED = "padded"
     TOO_SHORT = "too short"
     SUGGESTED = "suggested"
     UNUSABLE = "unusable"
@@ -40,6 +44,10 @@ STATE_COLORS: dict[ItemState, str] = {
     ItemState.OVERLAP: "#c0392b",
     ItemState.OUTSIDE: "#c0392b",
     ItemState.NO_VIDEO: "#c0392b",
+    ItemState.NO_FACE: "#c0392b",
+    ItemState.SEVERAL_FACES: "#d68910",
+    ItemState.FACE_CHANGED: "#c0392b",
+    ItemState.PADDED: "#d68910",
     ItemState.TOO_SHORT: "#d68910",
     ItemState.SUGGESTED: "#7d5ba6",
     ItemState.UNUSABLE: "#6c757d",
@@ -48,16 +56,21 @@ STATE_COLORS: dict[ItemState, str] = {
 }
 STATE_MARKS: dict[ItemState, str] = {
     ItemState.MISSING: "○", ItemState.OVERLAP: "⚠", ItemState.OUTSIDE: "⚠", ItemState.NO_VIDEO: "⚠",
-    ItemState.TOO_SHORT: "◔",
+    ItemState.TOO_SHORT: "◔", ItemState.PADDED: "◔", ItemState.NO_FACE: "⚠", ItemState.SEVERAL_FACES: "⚠",
+    ItemState.FACE_CHANGED: "⚠",
     ItemState.SUGGESTED: "◌", ItemState.UNUSABLE: "⊘", ItemState.DONE: "●", ItemState.CONFIRMED: "✔",
 }
+# worst first; the clip states come from core/validation.py, the rule preprocessing applies too
 _FINDING_STATES = ((FindingKind.MISSING, ItemState.MISSING), (FindingKind.OVERLAP, ItemState.OVERLAP),
                    (FindingKind.OUTSIDE_VIDEO, ItemState.OUTSIDE), (FindingKind.VIDEO_MISSING, ItemState.NO_VIDEO),
+                   (FindingKind.NO_FACE, ItemState.NO_FACE), (FindingKind.FACE_CHANGED, ItemState.FACE_CHANGED),
+                   (FindingKind.SEVERAL_FACES, ItemState.SEVERAL_FACES), (FindingKind.PADDED, ItemState.PADDED),
                    (FindingKind.TOO_SHORT, ItemState.TOO_SHORT))
 # what the summary calls ready, and what it asks the annotator to look at
 READY_STATES = frozenset({ItemState.DONE, ItemState.CONFIRMED})
 CHECK_STATES = frozenset({ItemState.OVERLAP, ItemState.OUTSIDE, ItemState.NO_VIDEO, ItemState.TOO_SHORT,
-                          ItemState.SUGGESTED})
+                          ItemState.SUGGESTED, ItemState.PADDED, ItemState.NO_FACE, ItemState.SEVERAL_FACES,
+                          ItemState.FACE_CHANGED})
 
 
 @dataclass(frozen=True)

@@ -254,9 +254,18 @@ class SessionController(QObject):
         return out
 
     def _recompute_findings(self, emit: bool = True) -> None:
-        self._findings = validate_session(self.session, self.extents()) if self.session else []
+        self._findings = validate_session(self.session, self.extents(), self._face_flags()) if self.session else []
         if emit:
             self.findings_changed.emit()
+
+    def _face_flags(self) -> dict[tuple[int, str], tuple[str, ...]]:
+        """What preprocessing found about the faces in clips of the current segments (the project's cache)."""
+        if self.session is None or self.project_path is None:
+            return {}
+        from fshd_studio.io.results_file import cache_dir
+        from fshd_studio.preprocess.faces import cached_face_flags
+
+        return cached_face_flags(self.session, cache_dir(self.project_path))
 
     # ---- view state ----------------------------------------------------------------------------------
     def playhead_ms(self) -> float:

@@ -18,6 +18,7 @@ from fshd_studio.core.progress import check_cancel
 from fshd_studio.core.timebase import Timebase
 from fshd_studio.preprocess import alignment as al
 from fshd_studio.preprocess.asymmetry import MESH_MEASURES, Asymmetry, measure_asymmetry
+from fshd_studio.preprocess.faces import FaceCounter, check_faces
 from fshd_studio.preprocess.params import PreprocessParams
 from fshd_studio.preprocess.sampling import ClipFrames, clip_frames, full_grid_steps, snippet_frame_indices
 from fshd_studio.preprocess.flowpoints import FlowPoints
@@ -50,6 +51,8 @@ class ClipResult:
     reason: str
     longest_gap_s: float
     asymmetry: Asymmetry | None
+    face_flags: tuple[str, ...] = ()  # "no_face", "several_faces", "face_changed" (preprocess/faces.py)
+    face_messages: tuple[str, ...] = ()
 
 
 def iter_wanted(reader: FrameSource, wanted: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
@@ -84,6 +87,7 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
     full = full_grid_steps(clip, timebase, params)
     tracked = np.unique(full.grid[:: params.landmark_step])
     snip = snippet_frame_indices(clip, params)
+    probes = set(int(p) for p in np.unique(snip[:, 0]))  # one frame per snippet: how many faces are in view
     wanted = np.union1d(tracked, np.unique(snip))
     tracked_set = set(int(t) for t in tracked)
     snip_set = set(int(s) for s in np.unique(snip))
@@ -93,10 +97,13 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
     flow_points: dict[int, np.ndarray] = {}
     flow = FlowPoints()
     last_sim: np.ndarray | None = None
-    with FaceTracker(params.track_max_side) as tracker:
+    counts: list[int] = []
+    with FaceTracker(params.track_max_side) as tracker, FaceCounter(params.track_max_side) as counter:
         for n, (idx, rgb) in enumerate(prefetch(iter_wanted(reader, wanted))):
             if n % 8 == 0:
                 check_cancel(cancel)
+            if idx in probes:
+                counts.append(counter.count(rgb))
             if idx in tracked_set:
                 lm = tracker.feed(rgb)
                 landmarks[idx] = lm
@@ -110,7 +117,7 @@ def track_clip(reader: FrameSource, timebase: Timebase, first: int, last: int, p
                 canvases[idx] = (cv2.warpAffine(rgb, c, (side, side), flags=cv2.INTER_LINEAR), c)
         detections = tracker.result.detections
     return {"clip": clip, "snip": snip, "tracked": tracked, "landmarks": landmarks,
-            "canvases": canvases, "detections": detections, "flow_points": flow_points}
+            "canvases": canvases, "detections": detections, "flow_points": flow_points, "face_counts": counts}
 
 
 def longest_gap(found: np.ndarray, times_ms: np.ndarray, period_ms: float) -> tuple[float, int, int]:
@@ -187,10 +194,12 @@ def finish_clip(tb: Timebase, pass_one: dict[str, Any], params: PreprocessParams
     carried[~found] = np.nan
     source = lms if measure in MESH_MEASURES else carried
     asym = measure_asymmetry(source, times, measure, params.rest_s) if found.any() else None
+    faces = check_faces(lms, found, times, pass_one.get("face_counts", []), gap)
     return ClipResult(clip=clip, snippet_frames=snip, snippets=snippets, landmark_frames=tracked.astype(np.int64),
                       landmark_times_ms=times, landmarks=lms, found=found, transforms=transforms,
                       detections=int(pass_one["detections"]), usable=usable, reason=reason,
-                      longest_gap_s=gap, asymmetry=asym)
+                      longest_gap_s=gap, asymmetry=asym, face_flags=tuple(faces.flags),
+                      face_messages=tuple(faces.messages))
 
 
 def process_clip(reader: FrameSource, tb: Timebase, first: int, last: int, params: PreprocessParams,

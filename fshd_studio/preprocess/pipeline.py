@@ -17,6 +17,7 @@ from typing import Any
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled, Progress, ReportFn, check_cancel, no_report
 from fshd_studio.core.session import Camera, Segment, Session
+from fshd_studio.core.validation import ClipTiming, clip_timing
 from fshd_studio.preprocess.clip import ClipResult, process_clip
 from fshd_studio.preprocess.params import PARAM_VERSION, SCHEMA_VERSION, PreprocessParams
 from fshd_studio.preprocess.sampling import segment_frames
@@ -65,6 +66,11 @@ class _CameraVideo:
     error: str = ""
 
 
+def model_window_ms(params: PreprocessParams) -> float:
+    """The time the model's snippets span from a segment's start (8.5 s with the study's parameters)."""
+    return (params.grid_steps - 1) * 1000.0 / params.reference_fps
+
+
 def cache_key(fingerprint: str, first: int, last: int, measure: str, params: PreprocessParams) -> str:
     blob = json.dumps({"video": fingerprint, "first": first, "last": last, "measure": measure,
                        "params": params.to_dict()}, sort_keys=True)
@@ -97,12 +103,15 @@ def _base_meta(session: Session, cam: _CameraVideo, seg: Segment, params: Prepro
     }
 
 
-def _result_meta(meta: dict[str, Any], res: ClipResult, fps: float, vfr: bool) -> dict[str, Any]:
+def _result_meta(meta: dict[str, Any], res: ClipResult, fps: float, vfr: bool,
+                 timing: ClipTiming) -> dict[str, Any]:
     meta["video"].update({"fps": round(fps, 4), "variable_frame_rate": vfr})
     meta["segment"].update({"first_frame": res.clip.first, "last_frame": res.clip.last})
     found = res.found
+    flags = tuple(dict.fromkeys(timing.flags + res.face_flags))  # core/results.py FLAG_TEXT names
     meta.update({
-        "snippet_frames": res.snippet_frames.tolist(), "short": res.clip.short, "real_steps": res.clip.real_steps,
+        "flags": list(flags), "flag_messages": list(timing.messages) + list(res.face_messages),
+        "snippet_frames": res.snippet_frames.tolist(), "short": "short" in flags, "real_steps": res.clip.real_steps,
         "grid_steps": int(res.clip.grid.size), "tracked_frames": int(found.size),
         "face_ratio": round(float(found.mean()) if found.size else 0.0, 4), "detections": res.detections,
         "longest_gap_s": round(res.longest_gap_s, 3), "usable": res.usable, "reason": res.reason,
@@ -120,9 +129,11 @@ def _clip(session: Session, cam: _CameraVideo, seg: Segment, out: Path, params: 
         meta["reason"] = cam.error
     else:
         tb = cam.reader.timebase
-        span = segment_frames(tb, meta["segment"]["camera_start_ms"], meta["segment"]["camera_end_ms"])
-        if span is None:
-            meta["reason"] = "the segment lies outside this camera's video; check the sync offset"
+        start, end = meta["segment"]["camera_start_ms"], meta["segment"]["camera_end_ms"]
+        timing = clip_timing(start, end, tb.duration_ms, tb.frame_period_ms, model_window_ms(params))
+        span = segment_frames(tb, max(start, 0.0), end)
+        if timing.outside or span is None:  # the checklist's rule (core/validation.py): the same verdict
+            meta["reason"] = f"the segment {timing.outside or 'has no frame in this video'}"
         else:
             key = cache_key(cam.fingerprint, span[0], span[1], meta["measure"], params)
             old = read_meta(folder)
@@ -134,7 +145,7 @@ def _clip(session: Session, cam: _CameraVideo, seg: Segment, out: Path, params: 
             except DECODE_ERRORS as exc:
                 meta["reason"] = f"frames {span[0]}–{span[1]} cannot be decoded ({exc})"
             else:
-                _result_meta(meta, res, tb.fps, tb.is_variable)
+                _result_meta(meta, res, tb.fps, tb.is_variable, timing)
                 output = ClipOutput(seg.exercise_id, cam.camera.id, meta,
                                     snippets=res.snippets if res.usable else None, landmarks=res.landmarks,
                                     landmark_frames=res.landmark_frames, transforms=res.transforms,

@@ -92,12 +92,18 @@ def test_save_and_relocate_mark_dirty_and_clean(ctl, window_project, tmp_path) -
     assert not ctl.is_dirty()
 
 
-def test_checklist_names_the_camera_a_segment_is_too_short_for(ctl) -> None:
+def test_checklist_judges_length_by_time_and_names_the_camera_a_segment_is_padded_for(ctl) -> None:
     from fshd_studio.gui.checklist import ItemState, checklist_items
 
-    # 9.5 s: 285 frames at 30 fps (right) but 237 at 25 fps (left), under the model's 256
+    # 9.5 s: 237 frames at 25 fps (left), but the model samples 8.5 s by time, whatever the frame rate
     ctl.move_segment(1, Span(1000.0, 10500.0))
     item = next(i for i in checklist_items(ctl.session, ctl.findings()) if i.exercise_id == 1)
-    assert item.state == ItemState.TOO_SHORT and item.cameras == ("left",)
+    assert item.state == ItemState.CONFIRMED
     both = next(i for i in checklist_items(ctl.session, ctl.findings()) if i.exercise_id == 2)
-    assert both.state == ItemState.TOO_SHORT and both.cameras == ()
+    assert both.state == ItemState.TOO_SHORT and both.cameras == ()  # 2.5 s
+    ctl.delete_segment(3)
+    ctl.delete_segment(4)
+    # the right camera (offset +400 ms) ends 200 ms before this segment does, 7.9 s after its start
+    ctl.move_segment(1, Span(15700.0, 23800.0))
+    item = next(i for i in checklist_items(ctl.session, ctl.findings()) if i.exercise_id == 1)
+    assert item.state == ItemState.PADDED and item.cameras == ("right",)

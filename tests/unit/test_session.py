@@ -39,8 +39,8 @@ def test_missing_overlap_outside_and_short_are_reported():
     kinds = {(f.kind, f.exercise_id, f.camera_id) for f in validate_session(s, ext)}
     assert (FindingKind.MISSING, 15, None) in kinds
     assert any(k == FindingKind.OVERLAP and e == 14 for k, e, _ in kinds)
-    assert (FindingKind.OUTSIDE_VIDEO, 13, "front") in kinds
-    assert (FindingKind.OUTSIDE_VIDEO, 13, "side") not in kinds
+    assert (FindingKind.PADDED, 13, "front") in kinds  # runs past the video's end inside the model's 8.5 s
+    assert (FindingKind.PADDED, 13, "side") not in kinds
     assert (FindingKind.TOO_SHORT, 13, "front") in kinds
 
 
