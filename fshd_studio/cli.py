@@ -11,7 +11,8 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled
 
 # Each module in fshd_studio.commands defines add_parser(subparsers) and run(args) -> int.
-COMMAND_MODULES = ("gui", "demo", "elan", "preprocess", "infer", "train", "evaluate", "votes", "model", "sync", "compare", "pseudonymise")
+COMMAND_MODULES = ("gui", "demo", "elan", "preprocess", "infer", "train", "evaluate", "votes", "model", "sync", "compare", "pseudonymise",
+                   "report")
 
 
 class _Parser(argparse.ArgumentParser):

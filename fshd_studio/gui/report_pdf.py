@@ -5,6 +5,7 @@ application itself, e.g. from the command line) and outside the GUI thread (QTex
 are reentrant). Images in the HTML are read relative to `base`.
 
     pages = html_to_pdf(html_text, out_dir / "report.pdf", base=out_dir)
+    files = write_report_pdf(session, results, out_dir, pseudonymise=True, heatmaps=stills)   # + HTML, CSV, JSON
 """
 
 from __future__ import annotations
@@ -88,3 +89,11 @@ def _paint_pages(doc, writer, width: float, height: float, footer: str) -> int:
     finally:
         painter.end()
     return pages
+
+
+def write_report_pdf(session, results, out_dir: Path, *, pseudonymise=False, heatmaps=None):
+    """io.report.write_report with the PDF: report.pdf, report.html, results.csv, results.json (all or
+    nothing) -> ReportFiles. The window's report action and `fshd-studio report` both call this."""
+    from fshd_studio.io.report import write_report
+
+    return write_report(session, results, out_dir, pseudonymise=pseudonymise, heatmaps=heatmaps, printer=html_to_pdf)

@@ -261,3 +261,57 @@ def export_gif(hs: HeatmapSet, path: Path, *, opacity: float = 0.5, colormap: st
 
     shown = overlaid_frames(hs, opacity=opacity, colormap=colormap, max_side=max_side, video=video)
     return write_gif(path, [rgb for _, rgb in shown], fps=fps)
+
+
+def heatmap_still(hs: HeatmapSet, *, frame: int | None = None, opacity: float = 0.5, colormap: str = "inferno",
+                  margin: float = 0.15, video: Path | None = None):
+    """The exercise's still for a report or a panel: one camera frame with its heatmap, cropped to the face
+    (the aligned square's place in that frame, plus `margin` of its size on each side)."""
+    from fshd_studio.io.report.content import HeatmapStill
+    from fshd_studio.preprocess.alignment import apply_matrix
+
+    idx = hs.still_frame() if frame is None else frame
+    [(_, rgb)] = overlaid_frames(hs, [idx], opacity=opacity, colormap=colormap, video=video)
+    k = hs.nearest(idx)
+    if k is not None:
+        m = hs.maps.shape[-1]
+        corners = apply_matrix(hs.to_camera[k], np.array([[0, 0], [m, 0], [m, m], [0, m]], np.float64) - 0.5)
+        lo, hi = corners.min(0), corners.max(0)
+        pad = margin * (hi - lo).max()
+        x0, y0 = np.maximum(0, np.floor(lo - pad)).astype(int)
+        x1, y1 = np.minimum(rgb.shape[1::-1], np.ceil(hi + pad)).astype(int)
+        if x1 > x0 + 8 and y1 > y0 + 8:
+            rgb = rgb[y0:y1, x0:x1]
+    return HeatmapStill(hs.exercise_id, hs.camera_id, idx, np.ascontiguousarray(rgb))
+
+
+def session_heatmap_stills(results, model_dir: Path, preprocessed: Path, *, stale: set[int] = frozenset(),
+                           device: str = "auto", opacity: float = 0.5, report: ReportFn = no_report,
+                           cancel: threading.Event | None = None) -> tuple[list, list[str]]:
+    """A still per scored exercise × camera of `results` (a SessionResults) whose clip is in `preprocessed`,
+    under the model that scored it. Returns (stills, notes): a note says why a clip has no still."""
+    from fshd_studio.model.checkpoint import load_model, read_card
+    from fshd_studio.model.predict import pick_device
+    from fshd_studio.preprocess.store import load_preprocessed
+
+    card = read_card(model_dir)
+    if card.model_id != results.provenance.model_id:
+        return [], [f"no heatmaps: the results come from model {results.provenance.model_id}, the model folder "
+                    f"{model_dir} is {card.model_id}; give the model that scored the session"]
+    usable = {(c.exercise_id, c.camera_id) for c in load_preprocessed(Path(preprocessed)) if c.usable}
+    todo = [s for s in results.scores if s.scored and s.exercise_id not in stale]
+    notes = [f"exercise {s.exercise_id} camera {s.camera_id}: no heatmap, its model input is not in {preprocessed}"
+             for s in todo if (s.exercise_id, s.camera_id) not in usable]
+    todo = [s for s in todo if (s.exercise_id, s.camera_id) in usable]
+    model, _ = load_model(Path(model_dir), pick_device(device))
+    stills = []
+    for i, s in enumerate(todo):
+        report(Progress("heatmaps", i, len(todo)))
+        check_cancel(cancel)
+        hs = exercise_heatmaps(preprocessed, s.exercise_id, s.camera_id, model_dir, model=model, cancel=cancel)
+        try:
+            stills.append(heatmap_still(hs, opacity=opacity))
+        except UserError as exc:      # the camera video moved or went away: the report goes on without it
+            notes.append(str(exc))
+    report(Progress("heatmaps", len(todo), len(todo)))
+    return stills, notes

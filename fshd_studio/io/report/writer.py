@@ -1,5 +1,7 @@
-"""Write a session report into a folder: report.html (+ its PNGs in report_images/), results.csv and
-results.json. The PDF is printed from the HTML by gui/report_pdf.py (Qt lives only in gui/).
+"""Write a session report into a folder: report.html (+ its PNGs in report_images/), results.csv,
+results.json and, given a printer, report.pdf. Qt lives only in gui/: gui/report_pdf.py passes its
+html_to_pdf as the printer (`write_report_pdf`). All or nothing: the files are made in a hidden folder inside
+`out_dir` and moved into place only when every one of them is written.
 
     files = write_report(session, results, out_dir, pseudonymise=True, heatmaps=stills)
 """
@@ -9,6 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +31,8 @@ from fshd_studio.io.report.overlay import fit_within, write_png
 
 IMAGES = "report_images"
 REPORT_SCHEMA_VERSION = 1
+FILES = ("report.html", "results.csv", "results.json", "report.pdf")
+PdfPrinter = Callable[..., int]     # (html, pdf_path, *, base, title, footer) -> pages
 
 
 @dataclass(frozen=True)
@@ -35,20 +42,43 @@ class ReportFiles:
     csv: Path
     json: Path
     images: tuple[Path, ...]
-    pdf: Path | None = None     # set by gui/report_pdf.py's write_report_pdf
+    pdf: Path | None = None     # when a printer was given
+    pdf_pages: int = 0
 
 
 def write_report(session: Session, results: SessionResults, out_dir: Path, *,
-                 pseudonymise: bool | Pseudonymiser = False,
-                 heatmaps: list[HeatmapStill] | None = None) -> ReportFiles:
-    """Everything but the PDF. `pseudonymise`: True for the installation's pseudonym of the patient id (or a
-    Pseudonymiser with more names to hide); names are then left out of every file written here."""
+                 pseudonymise: bool | Pseudonymiser = False, heatmaps: list[HeatmapStill] | None = None,
+                 printer: PdfPrinter | None = None) -> ReportFiles:
+    """`pseudonymise`: True for the installation's pseudonym of the patient id (or a Pseudonymiser with more
+    names to hide); names are then left out of every file written here."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     content = report_content(session, results, pseudonymise=pseudonymise, stills=heatmaps)
+    tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=out))
+    try:
+        images = _write_files(content, [c.id for c in session.cameras], tmp)
+        pages = 0
+        if printer is not None:
+            title = f"FSHD Studio report {content.facts.patient} {content.facts.visit_date}"
+            pages = printer((tmp / "report.html").read_text(encoding="utf-8"), tmp / "report.pdf", base=tmp,
+                            title=title, footer=DISCLAIMER)
+        for name in (IMAGES, *FILES):      # a file this report did not make (an old PDF) must not stay beside it
+            if (out / name).is_dir():
+                shutil.rmtree(out / name)
+            elif (out / name).exists():
+                (out / name).unlink()
+            if (tmp / name).exists():
+                os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ReportFiles(out, out / "report.html", out / "results.csv", out / "results.json",
+                       tuple(out / p.relative_to(tmp) for p in images),
+                       out / "report.pdf" if printer is not None else None, pages)
+
+
+def _write_files(content: ReportContent, cameras: list[str], out: Path) -> list[Path]:
     images = [write_png(out / PIXELS / f"{name}.png", np.array([[rgb]], np.uint8))
               for name, rgb in BAR_COLOURS.items()]
-    cameras = [c.id for c in session.cameras]
     asym = None
     if any(r.asymmetry is not None for r in content.rows):
         asym = f"{IMAGES}/asymmetry.png"
@@ -58,13 +88,11 @@ def write_report(session: Session, results: SessionResults, out_dir: Path, *,
         rel = f"{IMAGES}/heatmap_{s.exercise_id:02d}_{_safe(s.camera_id)}.png"
         images.append(write_png(out / rel, fit_within(s.image, 900)))
         stills[(s.exercise_id, s.camera_id)] = rel
-    csv_path, json_path, html_path = out / "results.csv", out / "results.json", out / "report.html"
-    atomic_write_text(csv_path, results_csv(content))
-    atomic_write_text(json_path, json.dumps(results_json(content), indent=2,
-                                            ensure_ascii=False) + "\n")
-    atomic_write_text(html_path, report_html(content, asymmetry_png=asym, still_pngs=stills,
-                                             chart_width=chart_width_px()))
-    return ReportFiles(out, html_path, csv_path, json_path, tuple(images))
+    atomic_write_text(out / "results.csv", results_csv(content))
+    atomic_write_text(out / "results.json", json.dumps(results_json(content), indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(out / "report.html", report_html(content, asymmetry_png=asym, still_pngs=stills,
+                                                       chart_width=chart_width_px()))
+    return images
 
 
 def _safe(name: str) -> str:
