@@ -160,13 +160,13 @@ class ListChoiceDialog(QDialog):
 class ShortcutsDialog(QDialog):
     """Help → Shortcuts: the table generated from fshd_studio.gui.shortcuts.SHORTCUTS."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, keymap: dict[str, tuple[str, ...]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(620, 720)
         lay = QVBoxLayout(self)
         self.browser = QTextBrowser(self)
-        self.browser.setHtml(shortcut_html())
+        self.browser.setHtml(shortcut_html(keymap))  # the keys in use (Edit → Preferences → Keys)
         lay.addWidget(self.browser)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

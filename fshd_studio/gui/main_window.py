@@ -332,7 +332,7 @@ class MainWindow(FileActions, QMainWindow):
             self.controller.set_segment_status(ex, SegmentStatus.DRAFT if seg.status == status else status)
 
     def show_shortcuts(self) -> None:
-        dlg = ShortcutsDialog(self)
+        dlg = ShortcutsDialog(self, self.preferences.keymap.keys())
         dlg.setModal(False)
         dlg.show()
         self._shortcuts_dialog = dlg

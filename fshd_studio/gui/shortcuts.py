@@ -121,13 +121,15 @@ def by_id(action_id: str) -> Shortcut:
     raise KeyError(action_id)
 
 
-def shortcut_rows() -> list[tuple[str, str, str]]:
-    """(menu, keys, what it does) for the Help → Shortcuts table, in menu order."""
+def shortcut_rows(keymap: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, str, str]]:
+    """(menu, keys, what it does) for the Help → Shortcuts table, in menu order; `keymap` (action id -> keys,
+    see keymap.py) gives the keys in use, the table's own by default."""
     rows = []
     for menu in MENUS:
         grouped = False
         for s in SHORTCUTS:
-            if s.menu.split("/")[0] != menu or not s.keys:
+            keys = tuple(keymap.get(s.action_id, ())) if keymap is not None else s.keys
+            if s.menu.split("/")[0] != menu or not keys:
                 continue
             if s.section == "exercise":  # 15 similar keys: one row
                 if not grouped:
@@ -136,14 +138,14 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
                                  "typing 1 then 2 quickly also gives 12"))
                     grouped = True
                 continue
-            rows.append((menu, " / ".join(s.keys), s.help or s.text.replace("&", "")))
+            rows.append((menu, " / ".join(keys), s.help or s.text.replace("&", "")))
     return rows
 
 
-def shortcut_html() -> str:
+def shortcut_html(keymap: dict[str, tuple[str, ...]] | None = None) -> str:
     parts = ["<table cellspacing='0' cellpadding='4'>"]
     last = ""
-    for menu, keys, what in shortcut_rows():
+    for menu, keys, what in shortcut_rows(keymap):
         if menu != last:
             parts.append(f"<tr><td colspan='2'><b>{menu}</b></td></tr>")
             last = menu

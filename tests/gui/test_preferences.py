@@ -52,6 +52,10 @@ def test_remapped_key_drives_the_action_and_elan_keys_work(qtbot, app_settings, 
                                            autosave_seconds=42.0)
     w.actions_by_id["preferences"].trigger()
     assert [k.toString() for k in play.shortcuts()] == ["P"]
+    w.show_shortcuts()  # Help → Shortcuts shows the keys in use
+    rows = w._shortcuts_dialog.browser.toPlainText()
+    assert "\nP\nPlay or pause" in rows and "Ctrl+Space" not in rows
+    w._shortcuts_dialog.close()
     with qtbot.waitSignal(play.triggered, timeout=2000):
         qtbot.keyClick(w, Qt.Key.Key_P)
     w.media.transport.toggle_play()
