@@ -54,7 +54,7 @@ class FileActions:
     def open_dialog(self: MainWindow) -> None:
         if not self.maybe_keep_changes("Open"):
             return
-        path = self.prompts.open_project(self.settings.last_dir())
+        path = self.prompts.open_project(self.preferences.project_dir or self.settings.last_dir())
         if path is not None:
             self.open_project(path, asked=True)
 
@@ -152,7 +152,8 @@ class FileActions:
         c = self.controller
         if c.session is None:
             return False
-        suggestion = str(c.project_path or Path(self.settings.last_dir()) / f"{c.session.patient_id or 'session'}"
+        folder = self.preferences.project_dir or self.settings.last_dir()  # Edit → Preferences, else the last one
+        suggestion = str(c.project_path or Path(folder) / f"{c.session.patient_id or 'session'}"
                          ".fshd.json")
         target = self.prompts.save_project_as(suggestion)
         if target is None:

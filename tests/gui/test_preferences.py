@@ -103,3 +103,16 @@ def test_dark_theme_applies(qtbot, app_settings, window_project) -> None:
         app.setStyleSheet(style_before)
         app.setPalette(palette_before)
         app.setProperty("fshd_theme", None)
+
+
+def test_default_folders_are_where_the_dialogs_start(qtbot, app_settings, tmp_path) -> None:
+    w = open_window(qtbot, None)
+    w.apply_preferences(replace(w.preferences, project_dir=str(tmp_path / "projects"),
+                                video_dir=str(tmp_path / "videos")))
+    w.actions_by_id["open"].trigger()  # the scripted file dialog is cancelled
+    w.actions_by_id["new_session"].trigger()  # answered with the empty draft: no videos, refused, nothing made
+    asked = dict(w.prompts.asked)
+    assert asked["open_project"] == (str(tmp_path / "projects"),)
+    assert asked["new_session"][1] == str(tmp_path / "videos")
+    assert w.controller.session is None and "error" in asked
+    w.close()
