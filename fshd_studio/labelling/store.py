@@ -200,7 +200,7 @@ class VoteStore:
 
     # --- busy file: retried with back-off -----------------------------------------------------------------
     def _retry(self, fn: Callable[[], T]) -> T:
-        delay, waited = FIRST_RETRY_S, 0.0
+        delay, start = FIRST_RETRY_S, time.monotonic()
         while True:
             try:
                 return fn()
@@ -210,12 +210,12 @@ class VoteStore:
                     what = "read" if self.readonly else "written"
                     raise UserError(f"vote file {self.path} cannot be {what} ({exc}); check that you may "
                                     "write in its folder and that the disk is not full") from exc
+                waited = time.monotonic() - start
                 if waited >= BUSY_WAIT_S:
                     raise UserError(f"vote file {self.path} is busy: another labeller's app kept it locked for "
                                     f"{waited:.0f} s; your last action was not saved — try again in a moment "
                                     "(if it persists, close FSHD Studio on the other computers)") from exc
                 time.sleep(delay)
-                waited += delay
                 delay = min(delay * 2, 2.0)
 
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
