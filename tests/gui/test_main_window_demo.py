@@ -59,9 +59,10 @@ def test_demo_user_story(qtbot, app_settings, demo_copy, schema, tmp_path) -> No
     for _ in range(2):
         QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert c.session.segments[5].span == dragged
-    # 4. the side camera's offset, one frame later, by key
+    # 4. the side camera's offset, one frame later, by key (in the Sync adjust mode, turned on on purpose)
     side = c.session.cameras[1].id
     before = c.session.camera(side).offset_ms
+    w.actions_by_id["sync_mode"].trigger()
     QTest.keyClick(w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert c.session.camera(side).offset_ms == pytest.approx(before + c.timebase(side).frame_period_ms, abs=0.5)
     # 5. export, validate, re-import into a fresh window: same segments and offsets
