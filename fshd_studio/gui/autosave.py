@@ -95,8 +95,7 @@ class Autosaver(QObject):
         return self.autosave_now()
 
     def autosave_now(self) -> bool:
-        from fshd_studio.io.atomic import atomic_write_json
-        from fshd_studio.io.project import session_to_dict
+        from fshd_studio.io.project import save_autosave
 
         session = self.controller.session
         if session is None:
@@ -104,7 +103,7 @@ class Autosaver(QObject):
         target = self.sidecar()
         project = self.controller.project_path or target.with_name(UNTITLED)
         try:
-            atomic_write_json(target, session_to_dict(session, project.parent))
+            save_autosave(session, target, project)
         except OSError as exc:
             log.warning("autosave to %s failed: %s", target, exc)
             self.failed.emit(f"Autosave failed: {exc}")

@@ -42,7 +42,8 @@ class Fields:
         self.path, self.what, self.remedy, self.error = Path(path), what, remedy, error
 
     def fail(self, where: str, problem: str, remedy: str | None = None) -> UserError:
-        return self.error(f"{self.what} {self.path}: {where} {problem}; {remedy or self.remedy}")
+        return self.error(f"{self.what} {self.path}: {f'{where} ' if where else ''}{problem}; "
+                          f"{remedy or self.remedy}")
 
     def _wrong(self, where: str, value: Any, expected: str) -> UserError:
         return self.fail(where, f"is {describe(value)}, expected {expected}")

@@ -70,6 +70,12 @@ def save_project(session: Session, path: Path) -> None:
     atomic_write_json(path, session_to_dict(session, path.parent))
 
 
+def save_autosave(session: Session, sidecar: Path, project: Path) -> None:
+    """The crash-recovery sidecar: the project's format, paths relative to the project's folder, written
+    atomically (a kill leaves the previous sidecar whole; its temp file is removed on the next write)."""
+    atomic_write_json(Path(sidecar), session_to_dict(session, Path(project).absolute().parent))
+
+
 def _migrate_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
     d = dict(d)
     segs = d.get("segments", {})
@@ -130,7 +136,10 @@ def _build(d: dict[str, Any], path: Path) -> LoadedProject:
     f = Fields(path, "project file", REMEDY, ProjectFileError)
     base = path.parent
     protocol_ref = f.text(d, "protocol", default="fshd-15", nonempty=True)
-    protocol = load_protocol(protocol_ref, base)
+    try:
+        protocol = load_protocol(protocol_ref, base)
+    except UserError as exc:
+        raise ProjectFileError(f"project file {path}: {exc}") from None
     cameras = [_camera(f, f.obj(c, f"cameras[{i}]"), f"cameras[{i}]", base)
                for i, c in enumerate(f.items(d, "cameras"))]
     if not cameras:

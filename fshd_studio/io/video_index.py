@@ -72,6 +72,10 @@ def open_container(path: Path) -> Any:
     if not container.streams.video:
         container.close()
         raise video_error(path, "it has no video stream")
+    fmt = container.format.name
+    if fmt == "image2" or fmt.endswith("_pipe"):  # ffmpeg opens a still image as a one-frame "video"
+        container.close()
+        raise video_error(path, f"it is a still image ({fmt.removesuffix('_pipe')}), not a video")
     return container
 
 
