@@ -78,6 +78,8 @@ class Autosaver(QObject):
     def _on_loaded(self) -> None:
         # a relocated video or a recovered session is dirty without an edit: autosave it too
         self._changed = self.controller.is_dirty()
+        if self.controller.project_path is None:  # untitled (new or recovered): its sidecar is in the data folder
+            self._last_path = sidecar_for(None) if sidecar_for(None).is_file() else self._last_path
 
     def _on_dirty(self, dirty: bool) -> None:
         if dirty:
