@@ -12,10 +12,19 @@ from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from fshd_studio.labelling.majority import Aggregate
+from fshd_studio.labelling.majority import Aggregate, Status
 from fshd_studio.labelling.report import HEADER, AggregateRow, aggregate_rows, write_aggregate_csv
 
-ROW_COLOURS = {True: "#e3f4ea", False: "#fbeaea"}
+WAITING = (Status.PENDING, Status.UNSORTED)
+
+
+def row_colour(status: Status) -> str:
+    """Kept green, a tie amber, not kept red, still waiting for votes plain."""
+    if status == Status.KEPT:
+        return "#e3f4ea"
+    if status == Status.TIE:
+        return "#fdf1dc"
+    return "#ffffff" if status in WAITING else "#fbeaea"
 
 
 class AggregateTable(QWidget):
@@ -35,6 +44,7 @@ class AggregateTable(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
@@ -62,14 +72,14 @@ class AggregateTable(QWidget):
                 item = QStandardItem(text)
                 item.setData(key if not isinstance(key, tuple) else f"{int(key[0])}{key[1]}", Qt.ItemDataRole.UserRole)
                 item.setData(r.image_id, Qt.ItemDataRole.UserRole + 1)
-                item.setBackground(QBrush(QColor(ROW_COLOURS[r.kept])))
+                item.setBackground(QBrush(QColor(row_colour(r.status))))
                 items.append(item)
             self.model.appendRow(items)
         self.view.resizeColumnsToContents()
         self.csv_button.setEnabled(bool(self.rows))
         kept = Counter(r.proposed for r in self.rows if r.kept)
         per_class = ", ".join(f"{c} {n}" for c, n in sorted(kept.items())) or "none yet"
-        fmt = lambda k: "—" if k is None else f"{k:.2f}"  # noqa: E731
+        fmt = lambda k: "—" if k is None else f"{k + 0.0:.2f}".replace("-0.00", "0.00")  # noqa: E731
         group = ", ".join(agg.group) or "—"
         self.summary.setText(
             f"<b>{sum(kept.values())} of {len(self.rows)} images kept</b> ({per_class}). Group: {group}. "
