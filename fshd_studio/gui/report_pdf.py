@@ -15,17 +15,20 @@ from pathlib import Path
 
 from fshd_studio.io.atomic import atomic_path
 
-_APP = None   # the QGuiApplication this module made, kept alive for the process
+_APP = None   # the application this module made, kept alive for the process
 
 
 def _ensure_app() -> None:
+    """A QApplication (not only a QGuiApplication): the same process may open a window afterwards, and a
+    QWidget aborts the interpreter under a QGuiApplication."""
     global _APP
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     if QGuiApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name != "posix":
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP = QGuiApplication(["fshd-studio"])
+        _APP = QApplication(["fshd-studio"])
 
 
 LAYOUT_DPI = 96.0        # the HTML is laid out as a browser would at this many pixels per inch
