@@ -80,7 +80,7 @@ def test_report_files_hold_the_exercise_table_votes_and_disclaimer(tmp_path):
     assert "several faces in view" in flagged["flags"] and "shorter than" in flagged["flags"]
     combined = results.vote("combined")
     assert combined.exercises == 28 and f"<td align='right'>{combined.fshd_votes}</td>" in html
-    assert results.votes[0].rule in html
+    assert results.votes[0].rule in html and "<b>28 of 30</b> exercise × camera clips were scored" in html
     back = load_results(files.json)     # results.json reads back as the results file does
     assert [s.p_fshd for s in back.scores] == pytest.approx([s.p_fshd for s in results.scores], abs=1e-6)
     for rel in ("report_images/asymmetry.png", "report_images/heatmap_14_front.png"):

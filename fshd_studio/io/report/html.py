@@ -90,9 +90,11 @@ def _votes(c: ReportContent) -> str:
                    f"<td align='right'>{v.against_votes}</td><td align='right'>{v.exercises}</td>"
                    f"<td><b>{e(verdict_text(v))}</b></td></tr>" for v in c.votes)
     rule = c.votes[0].rule if c.votes else ""
-    return (f"<h2>Majority vote over the exercises</h2><table cellspacing='0' border='1' "
-            f"style='border-color:#cccccc'>{head}{body}</table><p class='small'>Rule: {e(rule)}. Exercises the model "
-            "did not score are not votes.</p>")
+    scored = sum(1 for r in c.rows if r.p_fshd is not None)
+    coverage = (f"<p><b>{scored} of {len(c.rows)}</b> exercise × camera clips were scored"
+                + ("." if scored == len(c.rows) else "; the others are not votes (see the table for why).") + "</p>")
+    return (f"<h2>Majority vote over the exercises</h2>{coverage}<table cellspacing='0' border='1' "
+            f"style='border-color:#cccccc'>{head}{body}</table><p class='small'>Rule: {e(rule)}.</p>")
 
 
 def _severity(c: ReportContent) -> str:
