@@ -137,8 +137,9 @@ def heatmaps(tmp_path_factory):
     first = 100
     snippet_frames = first + 2 * np.arange(128).reshape(8, 16)
     transforms = np.stack([_alignment(f) for f in range(first, first + 256)])
-    meta = {"exercise_id": 14, "camera_id": "A", "usable": True, "reason": "", "snippet_frames": snippet_frames.tolist(),
-            "segment": {"first_frame": first, "last_frame": first + 255}, "video": {"path": ""}}
+    meta = {"exercise_id": 14, "camera_id": "A", "usable": True, "reason": "",
+            "snippet_frames": snippet_frames.tolist(), "segment": {"first_frame": first, "last_frame": first + 255},
+            "video": {"path": ""}}
     write_clip(tmp_path / "pre", ClipOutput(14, "A", meta, snippets=_aligned_clip(), transforms=transforms))
     write_index(tmp_path / "pre", [{"exercise_id": 14, "camera_id": "A", "folder": "14_A", "usable": True,
                                     "reason": "", "cache_key": ""}])

@@ -99,8 +99,8 @@ def _votes(c: ReportContent) -> str:
 
 def _severity(c: ReportContent) -> str:
     sev = c.severity
-    rows = "".join(f"<tr><td width='150'>{e(name)}</td><td>{bar(p, 'blue', 220)}</td><td align='right'>{p:.0%}</td></tr>"
-                   for name, p in severity_rows(sev))
+    rows = "".join(f"<tr><td width='150'>{e(name)}</td><td>{bar(p, 'blue', 220)}</td>"
+                   f"<td align='right'>{p:.0%}</td></tr>" for name, p in severity_rows(sev))
     most = sev.predicted_class
     summary = (f"Most likely: <b>{e(CLASS_NAMES.get(most, most))}</b> ({sev.clips} clips)." if most
                else "No clip was scored, so there is no severity estimate.")
@@ -134,8 +134,8 @@ def _exercise_table(c: ReportContent) -> str:
         style = " style='background-color:#fff4d6'" if r.stale else ""
         body.append(f"<tr{style}><td>{r.exercise_id}</td><td>{e(r.exercise_name)}</td><td>{e(r.camera_id)}</td>"
                     f"{_exercise_cells(r)}<td>{_asym_text(r)}</td><td class='small'>{e(flags)}</td></tr>")
-    return ("<h2 style='page-break-before: always'>Exercises</h2><table width='100%' cellspacing='0' cellpadding='2' border='1' "
-            "style='border-color:#cccccc'>"
+    return ("<h2 style='page-break-before: always'>Exercises</h2><table width='100%' cellspacing='0' "
+            "cellpadding='2' border='1' style='border-color:#cccccc'>"
             f"{head}{''.join(body)}</table><p class='small'>P(FSHD) ≥ 0.5 counts as a vote for FSHD. Asymmetry: "
             "|right − left| / (right + left) of the exercise's movement, from the face landmarks (0 symmetric, "
             "1 one side only). Rows marked yellow were scored before their segment moved: score again.</p>")
@@ -154,7 +154,8 @@ def _stills(c: ReportContent, images: dict[tuple[int, str], str]) -> str:
     faces = " The stills show the patient's face: this report is not anonymous." if c.facts.pseudonymised else ""
     return ("<h2 style='page-break-before: always'>Attention heatmaps</h2><p class='small'>Where the model's "
             "encoder looked (attention rollout over all layers, mapped back onto the camera frame). It shows where "
-            f"the model drew its input from, not a cause of disease.{e(faces)}</p>"
+            f"the model drew its input from, not a cause of disease. Colour from dark red (some attention) to yellow "
+            f"(the most in that frame); where the frame shows through, little.{e(faces)}</p>"
             f"<table cellspacing='4'>{rows}</table>")
 
 
