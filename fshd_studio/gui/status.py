@@ -8,7 +8,7 @@ if it is still too long for the window, MessageBar wraps it onto a second line i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QStyle, QStyleOption, QWidget
 
@@ -66,8 +66,9 @@ class MessageBar(QStatusBar):
                                             | Qt.TextFlag.TextWordWrap), text)
 
 
-class StatusLine:
+class StatusLine(QObject):
     def __init__(self, controller: SessionController, bar: QStatusBar, note: str) -> None:
+        super().__init__(bar)
         self.controller = controller
         self.bar = bar
         self.project = self._label("statusProject")
@@ -85,11 +86,13 @@ class StatusLine:
         self._review = True
         self._stepped_aside: list[QLabel] = []
         bar.messageChanged.connect(self._fit_message)
+        bar.installEventFilter(self)
         self.refresh()
 
     def _label(self, name: str) -> QLabel:
         lab = QLabel("", self.bar)
         lab.setObjectName(name)
+        lab.setMinimumWidth(24)  # the window may be narrower than the fields: they step aside (see _fit_message)
         self.bar.addPermanentWidget(lab)  # permanent: temporary messages never hide them
         return lab
 
@@ -108,24 +111,34 @@ class StatusLine:
         return self.bar.fontMetrics().horizontalAdvance(text) + 4
 
     def _fit_message(self, text: str) -> None:
-        """Make room for `text`: hide the least needed session fields until it fits; restore them after."""
+        """Make room for `text` (and, in a narrow window, for the fields themselves): hide the least needed
+        session fields until everything fits whole; restore them when there is room again."""
         for lab in self._stepped_aside:
             lab.setVisible(self._review)
         self._stepped_aside.clear()
         self.bar.setToolTip(text)
-        if not text or not self.bar.isVisible():
-            if isinstance(self.bar, MessageBar):
-                self.bar.wrap_for("", 0)
+        if not self.bar.isVisible():
             return
-        need = self.message_width(text)
+        need = self.message_width(text) if text else 0
         for lab in (self.frame, self.patient, self.project):
-            if self.message_room() >= need:
+            if self.message_room() >= need and self._fields_fit():
                 break
             if lab.isVisible():
                 lab.hide()
                 self._stepped_aside.append(lab)
         if isinstance(self.bar, MessageBar):
-            self.bar.wrap_for(text, self.message_room())
+            self.bar.wrap_for(text, self.message_room() if text else 0)
+
+    def _fields_fit(self) -> bool:
+        """Whether every visible widget of the bar gets the width its text needs (none is squeezed)."""
+        shown = [w for w in self.bar.findChildren(QWidget) if w.parentWidget() is self.bar and w.isVisible()
+                 and not w.isWindow() and not isinstance(w, QSizeGrip)]
+        return sum(w.sizeHint().width() + 6 for w in shown) <= self.bar.width() - 20
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.bar and event.type() == QEvent.Type.Resize:
+            self._fit_message(self.bar.currentMessage())
+        return False
 
     def refresh(self) -> None:
         c = self.controller
@@ -136,9 +149,11 @@ class StatusLine:
             self.project.setText(c.project_path.name if c.project_path else "Untitled session")
             s = c.session
             self.patient.setText(f"Patient {s.patient_id or '—'} · visit {s.visit_date or '—'} · "
-                                 f"{len(s.cameras)} camera{'s' if len(s.cameras) != 1 else ''}")
+                                 f"{len(s.cameras)} camera{'s' if len(s.cameras) != 1 else ''}"
+                                 + (f" · annotator {s.annotator}" if s.annotator else ""))
         self.refresh_dirty()
         self.refresh_frame(c.playhead_ms())
+        self._fit_message(self.bar.currentMessage())
 
     def refresh_dirty(self) -> None:
         dirty = self.controller.is_dirty()

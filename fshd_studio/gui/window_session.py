@@ -162,8 +162,9 @@ class SyncMode(QObject):
         act = self.win.actions_by_id.get("sync_mode")
         if act is not None and act.isChecked() != self.on:
             act.setChecked(self.on)
-        self.banner.setText(f"Sync adjust: {self._keys('offset_prev')} / {self._keys('offset_next')} shift the "
-                            "second camera")
+        self.banner.setText("Sync adjust on")
+        self.banner.setToolTip(f"{self._keys('offset_prev')} / {self._keys('offset_next')} shift the second camera's "
+                               "sync offset by one of its frames; Playback → Sync adjust mode turns this off")
         self.banner.setVisible(self.on)
         self.toggled.emit(self.on)
 

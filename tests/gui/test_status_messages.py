@@ -45,3 +45,21 @@ def test_a_message_longer_than_the_window_wraps(qtbot, main_window) -> None:
     assert bar.minimumHeight() > one_line
     qtbot.waitUntil(lambda: bar.height() >= bar.minimumHeight())
     assert _fits(bar, SUGGESTED * 2)
+
+
+def test_a_narrow_window_drops_fields_whole_instead_of_cutting_them(qtbot, main_window) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    w = main_window
+    bar = w.statusBar()
+    bar.clearMessage()
+    w.resize(900, 700)
+    qtbot.waitUntil(lambda: w.width() < 1100)
+    qtbot.wait(50)
+    labels = [lab for lab in bar.findChildren(QLabel) if lab.parentWidget() is bar and lab.isVisible()]
+    assert w.status.note in labels and w.status.dirty in labels  # these always stay
+    for lab in labels:  # every field still shown has the width its text needs
+        assert lab.width() >= lab.sizeHint().width() - 1, lab.objectName()
+    assert not w.status.frame.isVisible()  # the least needed field stepped aside
+    w.resize(1600, 900)
+    qtbot.waitUntil(lambda: w.status.frame.isVisible(), timeout=3000)  # and comes back with the room
