@@ -198,7 +198,7 @@ def run_predict(args: argparse.Namespace) -> int:
     from fshd_studio.commands.common import print_json
     from fshd_studio.core.errors import UserError
     from fshd_studio.labelling.images import IMAGE_SUFFIXES
-    from fshd_studio.labelling.predict import predict_image_files, stream_predictions
+    from fshd_studio.labelling.predict import predict_images, stream_predictions
 
     missing = [p for p in args.inputs if not p.exists()]
     if missing:
@@ -209,7 +209,7 @@ def run_predict(args: argparse.Namespace) -> int:
     if not images and not videos:
         raise UserError("no image or video to predict on; give image files, folders of images or video files")
     with _stdout_to_stderr():
-        out = {k: [p.__dict__ for p in v] for k, v in predict_image_files(args.weights, images).items()}
+        out = {str(k): [p.__dict__ for p in v] for k, v in predict_images(args.weights, images)}
         for video in videos:
             out[str(video)] = [{"frame": k, "faces": [p.__dict__ for p in preds]}
                                for k, _, preds in stream_predictions(args.weights, video, every=5)]

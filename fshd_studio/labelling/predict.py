@@ -29,14 +29,6 @@ def predict_faces(clf: EmotionClassifier, finder: FaceFinder, rgb: np.ndarray) -
     return [FacePrediction(b, lab, p) for b, (lab, p) in zip(boxes, clf.predict(crops))]
 
 
-def predict_image_files(weights: Path, paths: list[Path]) -> dict[str, list[FacePrediction]]:
-    clf, finder = EmotionClassifier(weights), FaceFinder()
-    try:
-        return {str(p): predict_faces(clf, finder, load_rgb(p)) for p in paths}
-    finally:
-        finder.close()
-
-
 def predict_images(weights: Path, paths: list[Path], *, report: ReportFn = no_report,
                    cancel: threading.Event | None = None) -> list[tuple[Path, list[FacePrediction]]]:
     """The faces and emotions of each image (the GUI's long-work shape: progress and cancel)."""
@@ -90,16 +82,3 @@ def stream_predictions(weights: Path, source: Path | int, cancel: threading.Even
     finally:
         cap.release()
         finder.close()
-
-
-def validate_dataset(weights: Path, dataset: Path, tags: dict[str, set[str]] | None = None) -> list:
-    """Predict every image of dataset/val/<class>/ (already face crops); Prediction rows for error analysis."""
-    from fshd_studio.labelling.analysis import Prediction
-
-    clf = EmotionClassifier(weights)
-    rows = []
-    for cls_dir in sorted(p for p in (Path(dataset) / "val").iterdir() if p.is_dir()):
-        files = sorted(cls_dir.iterdir())
-        for f, (label, _) in zip(files, clf.predict([load_rgb(f) for f in files])):
-            rows.append(Prediction(str(f), cls_dir.name, label, frozenset((tags or {}).get(f.name, set()))))
-    return rows
