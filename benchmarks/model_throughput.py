@@ -1,86 +1,129 @@
-"""Throughput of the FSHD model against a plain transformers VideoMAEModel forward (same size, same batch).
+"""Clips per second of each inference back-end for one model size, measured in one interleaved run.
 
-A clip is one exercise × camera: 8 snippets of 16 frames. The plain forward runs the same encoder shape
-over the same B × 8 snippets; our model adds adapters, Upconv, the light transformer and the heads.
-Prints, per config: clips/s of both, the ratio (goal ≥ 0.9) and the share of our time spent outside the
-encoder (timed on the head alone, from the descriptors).
+A clip is one exercise × camera: 8 snippets of 16 frames of 224² (uint8, as preprocess writes it); a session
+is 2 cameras × 15 exercises = 30 clips. The model has random weights (speed does not depend on them); int8 is
+quantised by NNCF on `--calib` clips of noise, and its agreement with torch fp32 is printed beside its speed
+(random weights: a speed figure, not the parity check that enables int8 for a real model).
 
-    .venv/bin/python benchmarks/model_throughput.py --configs tiny base --device cpu
-    .venv/bin/python benchmarks/model_throughput.py --configs tiny base --device cuda --batch 8
+Prints one JSON line per back-end (backend, precision, clips_per_s, ratio_vs_torch_fp32, minutes_per_session,
+max_abs_dp_vs_torch_fp32). A session end to end (preprocessing included) with the same model:
+
+    nice -n 10 .venv/bin/python benchmarks/model_throughput.py --config base
+    .venv/bin/python benchmarks/model_throughput.py --config base --save-model /tmp/base
+    fshd-studio demo /tmp/demo && time fshd-studio infer /tmp/demo/*.fshd.json --model /tmp/base \
+        --backend openvino --precision bf16 --json /tmp/results.json
+
+(Our network against a plain transformers VideoMAE of the same size: benchmarks/model_vs_plain.py.)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import tempfile
 import time
+from pathlib import Path
 from typing import Callable
 
-import torch
-from transformers import VideoMAEModel
+import numpy as np
 
-from fshd_studio.model.config import preset
-from fshd_studio.model.network import FSHDModel, encoder_config
+CLIPS_PER_SESSION = 30
 
 
-def _time(fn: Callable[[], object], device: torch.device, warmup: int, reps: int) -> float:
-    """Median seconds per call."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return sorted(times)[len(times) // 2]
+def make_model(folder: Path, config: str) -> Path:
+    import torch
 
+    from fshd_studio.model.checkpoint import ModelCard, save_model
+    from fshd_studio.model.config import preset
+    from fshd_studio.model.network import FSHDModel
 
-@torch.no_grad()
-def measure(name: str, device: torch.device, batch: int, warmup: int, reps: int, attn: str,
-            half: bool) -> dict[str, object]:
-    cfg = preset(name).with_(attn_implementation=attn, dropout=0.0)
     torch.manual_seed(0)
-    dtype = torch.float16 if half and device.type == "cuda" else torch.float32
-    ours = FSHDModel(cfg).to(device, dtype).eval()
-    plain = VideoMAEModel(encoder_config(cfg)).to(device, dtype).eval()
-    x = torch.randn(batch, cfg.snippets, cfg.num_frames, 3, cfg.image_size, cfg.image_size, device=device,
-                    dtype=dtype)
-    flat = x.reshape(-1, *x.shape[2:])
-    seq = torch.randn(batch, cfg.snippets * cfg.time_tokens, cfg.hidden_size, device=device, dtype=dtype)
-    t_plain = _time(lambda: plain(pixel_values=flat), device, warmup, reps)
-    t_ours = _time(lambda: ours(x), device, warmup, reps)
-    t_head = _time(lambda: ours.head(seq), device, warmup, reps)
-    return {"config": name, "device": str(device), "dtype": str(dtype).removeprefix("torch."), "batch": batch,
-            "attn": attn, "plain_clips_per_s": round(batch / t_plain, 3), "ours_clips_per_s": round(batch / t_ours, 3),
-            "ratio": round(t_plain / t_ours, 3), "share_outside_encoder": round(t_head / t_ours, 4)}
+    save_model(FSHDModel(preset(config).with_(dropout=0.0)), folder,
+               ModelCard(model_id=f"bench-{config}", trained_on="random weights (benchmark)", synthetic=True,
+                         exercises=list(range(1, 16))))
+    return folder
+
+
+def int8_engine(model_dir: Path, clips: np.ndarray, calib: int) -> Callable[[np.ndarray], tuple]:
+    """The NNCF-quantised model compiled directly (the parity gate of open_backend is for real models)."""
+    import nncf
+
+    from fshd_studio.inference.backends.openvino_backend import convert, import_openvino
+    from fshd_studio.model.checkpoint import load_model
+
+    ov = import_openvino()
+    model, _card = load_model(model_dir, "cpu")
+    rng = np.random.default_rng(1)
+    data = [rng.integers(0, 256, clips.shape[1:], dtype=np.uint8) for _ in range(calib)]
+    q = nncf.quantize(convert(model, clips.shape[3]), nncf.Dataset(data, lambda c: c[None]),
+                      model_type=nncf.ModelType.TRANSFORMER, subset_size=calib)
+    compiled = ov.Core().compile_model(q, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+
+    def forward(x: np.ndarray) -> tuple:
+        out = compiled([x])
+        return np.array(out[0]), np.array(out[1])
+    return forward
+
+
+def backends(model_dir: Path, clips: np.ndarray, calib: int) -> dict[tuple[str, str], Callable]:
+    from fshd_studio.inference.backends import open_backend
+
+    out: dict[tuple[str, str], Callable] = {("torch", "fp32"): open_backend(model_dir, "torch", "fp32", "cpu").forward}
+    for precision in ("fp32", "bf16"):
+        t0 = time.perf_counter()
+        engine = open_backend(model_dir, "openvino", precision)
+        engine.forward(clips)                                   # converts (first run) or loads the cache
+        print(json.dumps({"prepared": f"openvino {engine.precision}", "seconds": round(time.perf_counter() - t0, 1),
+                          "from_cache": getattr(engine, "loaded_from_cache", None), "note": engine.note}), flush=True)
+        out[("openvino", engine.precision)] = engine.forward
+    if calib:
+        t0 = time.perf_counter()
+        out[("openvino", "int8")] = int8_engine(model_dir, clips, calib)
+        print(json.dumps({"prepared": "openvino int8", "seconds": round(time.perf_counter() - t0, 1),
+                          "calibration_clips": calib}), flush=True)
+    return out
+
+
+def throughput(config: str, batch: int, reps: int, calib: int) -> list[dict[str, object]]:
+    with tempfile.TemporaryDirectory(prefix="fshd-bench-") as tmp:
+        model_dir = make_model(Path(tmp) / config, config)
+        clips = np.random.default_rng(0).integers(0, 256, (batch, 8, 16, 224, 224, 3), dtype=np.uint8)
+        engines = backends(model_dir, clips, calib)
+        ref = engines[("torch", "fp32")](clips)
+        dp = {k: float(np.max(np.abs(fn(clips)[0] - ref[0]))) for k, fn in engines.items()}   # also warms up
+        times: dict[tuple[str, str], list[float]] = {k: [] for k in engines}
+        for _ in range(reps):                  # interleaved: a noisy neighbour slows every back-end alike
+            for key, fn in engines.items():
+                t0 = time.perf_counter()
+                fn(clips)
+                times[key].append(time.perf_counter() - t0)
+    rows = []
+    base = batch / float(np.median(times[("torch", "fp32")]))
+    for (name, precision), ts in times.items():
+        rate = batch / float(np.median(ts))
+        rows.append({"config": config, "backend": name, "precision": precision, "batch": batch, "reps": reps,
+                     "clips_per_s": round(rate, 4), "ratio_vs_torch_fp32": round(rate / base, 2),
+                     "minutes_per_session": round(CLIPS_PER_SESSION / rate / 60, 2),
+                     "max_abs_dp_vs_torch_fp32": round(dp[(name, precision)], 6)})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--configs", nargs="+", default=["tiny", "base"])
-    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
-    ap.add_argument("--batch", type=int, default=None, help="clips per batch (default: 8 tiny, 1 base on CPU, 4 on CUDA)")
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--config", default="base", help="model preset (default base: ViT-B/16)")
+    ap.add_argument("--batch", type=int, default=1, help="clips per forward (default 1)")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--attn", default="sdpa", choices=("eager", "sdpa"),
-                    help="attention implementation of both (eager is what attention maps need)")
-    ap.add_argument("--fp16", action="store_true", help="half precision on CUDA")
+    ap.add_argument("--calib", type=int, default=4, help="int8 calibration clips (0: no int8)")
+    ap.add_argument("--save-model", metavar="DIR", help="only write the random-weights model folder to DIR "
+                    "(to score a demo session end to end with it: `fshd-studio infer --model DIR ...`)")
     args = ap.parse_args(argv)
-    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
-                          ("cpu" if args.device == "auto" else args.device))
-    if device.type == "cpu":
-        torch.set_num_threads(max(1, torch.get_num_threads()))
-    for name in args.configs:
-        batch = args.batch or (8 if name.startswith("tiny") else (4 if device.type == "cuda" else 1))
-        row = measure(name, device, batch, args.warmup, args.reps, args.attn, args.fp16)
+    if args.save_model:
+        print(json.dumps({"model": str(make_model(Path(args.save_model), args.config))}))
+        return 0
+    os.environ.setdefault("FSHD_STUDIO_CACHE", tempfile.mkdtemp(prefix="fshd-bench-cache-"))
+    for row in throughput(args.config, args.batch, args.reps, args.calib):
         print(json.dumps(row), flush=True)
-        print(f"{name:>6} {row['device']:>5} batch {batch}: ours {row['ours_clips_per_s']} clips/s, plain VideoMAE "
-              f"{row['plain_clips_per_s']} clips/s, ratio {row['ratio']} (goal >= 0.9), "
-              f"{100 * row['share_outside_encoder']:.2f} % of our time outside the encoder", flush=True)
     return 0
 
 

@@ -15,6 +15,8 @@ os.environ["YOLO_OFFLINE"] = "1"
 os.environ["YOLO_AUTOINSTALL"] = "0"
 os.environ.setdefault("YOLO_CONFIG_DIR", tempfile.mkdtemp(prefix="fshd-yolo-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# compiled OpenVINO models go to a cache of this test run, not the user's (converted once per run)
+os.environ.setdefault("FSHD_STUDIO_CACHE", tempfile.mkdtemp(prefix="fshd-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = Path(os.environ.get("FSHD_EXTERNAL_DATA", REPO.parent / "shared" / "data" / "external"))

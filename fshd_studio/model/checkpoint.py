@@ -37,6 +37,7 @@ class ModelCard:
     exercises: list[int] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)   # evaluation JSON (point estimates + 95 % CIs)
     training: dict[str, Any] = field(default_factory=dict)  # command, seed, epochs, timing, encoder init
+    openvino_int8: dict[str, Any] = field(default_factory=dict)  # int8 copy's calibration and parity (quantize.py)
     schema_version: int = CARD_SCHEMA_VERSION
 
     @classmethod
@@ -96,6 +97,7 @@ def read_card(folder: Path) -> ModelCard:
                    for i, e in enumerate(f.items(data, "exercises", default=[]))],
         metrics=f.sub(data, "metrics", default={}),
         training=f.sub(data, "training", default={}),
+        openvino_int8=f.sub(data, "openvino_int8", default={}),
         schema_version=f.integer(data, "schema_version", default=CARD_SCHEMA_VERSION, lo=1, hi=10_000),
     )
 

@@ -15,7 +15,9 @@ then use their built-in no-op stubs, and nothing here opens a network connection
 
 from __future__ import annotations
 
+import logging
 import sys
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from fshd_studio.core.errors import UserError
 
 CLIP_SIDE = 224          # side of the clips preprocess writes (PreprocessParams.size)
 OV_PRECISION = {"fp32": "f32", "bf16": "bf16", "int8": "f32"}
+log = logging.getLogger(__name__)   # notes are also logged: with no handler set up they reach stderr
 
 
 def import_openvino() -> Any:
@@ -63,6 +66,7 @@ def open_openvino(model_dir: Path, precision: str = "fp32") -> Any:
         reason = _first_line(exc)
     fallback = TorchBackend(Path(model_dir), precision="fp32", device="cpu")
     fallback.note = f"OpenVINO could not run this model ({reason}); scored with torch fp32 on the CPU instead"
+    log.warning("%s", fallback.note)
     return fallback
 
 
@@ -95,10 +99,13 @@ class OpenVINOBackend:
         self.ov = import_openvino()
         self.core = self.ov.Core()
         self.precision, self.note = self._effective_precision(precision)
+        if self.note:
+            log.warning("%s", self.note)
         self.batch_size = 4
         self.cpu_name = str(self.core.get_property("CPU", "FULL_DEVICE_NAME"))
         self.loaded_from_cache = False
-        self._compiled: dict[int, Any] = {CLIP_SIDE: self._compiled_model(CLIP_SIDE)}
+        self._engines: dict[int, Any] = {}      # per clip side: compiled on first use (or the torch fallback)
+        self._ov_forwards = 0
 
     def _effective_precision(self, asked: str) -> tuple[str, str]:
         if asked == "int8":
@@ -155,23 +162,29 @@ class OpenVINOBackend:
         if clips.shape[2] != self.cfg.num_frames or clips.shape[4] != side:
             raise UserError(f"model input must be ({self.cfg.num_frames} frames, square side), got {clips.shape}; "
                             "run preprocess again")
-        if side not in self._compiled:
+        if side not in self._engines:
             try:
-                self._compiled[side] = self._compiled_model(side)
+                self._engines[side] = self._compiled_model(side)
             except Exception as exc:  # noqa: BLE001 - these clips are scored by torch instead
-                self._compiled[side] = self._torch_fallback(exc)
-        engine = self._compiled[side]
+                self._engines[side] = self._torch_fallback(exc, side)
+        engine = self._engines[side]
         if not hasattr(engine, "export_model"):                     # the torch fallback
             return engine.forward(clips)
+        self._ov_forwards += 1
         out = engine([clips])
-        return np.asarray(out[0], dtype=np.float64), np.asarray(out[1], dtype=np.float64)
+        # copies: the request's output tensors are overwritten by its next call
+        return np.array(out[0], dtype=np.float32), np.array(out[1], dtype=np.float32)
 
-    def _torch_fallback(self, exc: Exception) -> Any:
+    def _torch_fallback(self, exc: Exception, side: int) -> Any:
         from fshd_studio.inference.backends.torch_backend import TorchBackend
 
-        self.name = "openvino+torch"
-        self.note = (f"OpenVINO could not convert the model for these clips ({_first_line(exc)}); they were "
+        if self._ov_forwards == 0:      # nothing scored by OpenVINO: the whole run is torch's
+            self.name, self.precision = "torch", "fp32"
+        else:
+            self.name = "openvino+torch"
+        self.note = (f"OpenVINO could not convert the model ({_first_line(exc)}); clips of {side} px were "
                      "scored with torch fp32 on the CPU instead")
+        log.warning("%s", self.note)
         return TorchBackend(self.model_dir, precision="fp32", device="cpu")
 
 
@@ -201,5 +214,8 @@ def convert(model: Any, side: int = CLIP_SIDE) -> Any:
     model.set_attention("sdpa")
     example = torch.zeros((2, cfg.snippets, cfg.num_frames, side, side, 3), dtype=torch.uint8)
     shape = ov.PartialShape([-1, cfg.snippets, cfg.num_frames, side, side, 3])
-    with torch.no_grad():
-        return ov.convert_model(scoring_module(model.eval()), example_input=(example,), input=[(shape, ov.Type.u8)])
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)   # shape checks traced as constants: intended
+        # traced here without torch's re-run check (3/4 of the time); the parity tests check the result
+        traced = torch.jit.trace(scoring_module(model.eval()), (example,), check_trace=False)
+        return ov.convert_model(traced, example_input=(example,), input=[(shape, ov.Type.u8)])

@@ -133,6 +133,21 @@ def quantize_model(model_dir: Path, calibration: Sequence[np.ndarray], check: Se
     return record
 
 
+def preprocessed_clips(folders: Sequence[Path]) -> list[np.ndarray]:
+    """Every usable clip of these preprocess output folders."""
+    from fshd_studio.preprocess.store import load_preprocessed
+
+    clips = []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise UserError(f"{folder} is not a folder; give preprocess output folders (`fshd-studio preprocess "
+                            "PROJECT --out DIR`)")
+        clips += [np.asarray(c.snippets()) for c in load_preprocessed(Path(folder)) if c.usable]
+    if not clips:
+        raise UserError(f"no usable clip in {', '.join(map(str, folders))}; preprocess sessions first")
+    return clips
+
+
 def _record_in_card(model_dir: Path, record: Int8Record) -> None:
     from fshd_studio.io.atomic import atomic_write_json
     from fshd_studio.model.checkpoint import CARD_FILE
