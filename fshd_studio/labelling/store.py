@@ -95,10 +95,12 @@ class Labeller:
 
 
 class VoteStore:
-    def __init__(self, folder: Path, *, readonly: bool = False):
+    def __init__(self, folder: Path, *, readonly: bool = False, busy_wait_s: float | None = None):
+        """`busy_wait_s`: how long a busy file is retried (default BUSY_WAIT_S; the window waits less)."""
         self.folder = Path(folder)
         self.path = self.folder / DB_NAME
         self.readonly = readonly
+        self.busy_wait_s = busy_wait_s
         if self.path.exists():
             _check_file(self.path)
         elif readonly:
@@ -114,6 +116,7 @@ class VoteStore:
             raise UserError(f"vote file {self.path} was written by a newer FSHD Studio; update the app")
         if version < SCHEMA_VERSION and not readonly:
             self._retry(self._migrate)
+        self._v1 = version < 2 and readonly  # read as it is: no retired members, no face list
 
     # --- opening ----------------------------------------------------------------------------------------
     def _create(self) -> None:
@@ -211,7 +214,7 @@ class VoteStore:
                     raise UserError(f"vote file {self.path} cannot be {what} ({exc}); check that you may "
                                     "write in its folder and that the disk is not full") from exc
                 waited = time.monotonic() - start
-                if waited >= BUSY_WAIT_S:
+                if waited >= (BUSY_WAIT_S if self.busy_wait_s is None else self.busy_wait_s):
                     raise UserError(f"vote file {self.path} is busy: another labeller's app kept it locked for "
                                     f"{waited:.0f} s; your last action was not saved — try again in a moment "
                                     "(if it persists, close FSHD Studio on the other computers)") from exc
@@ -259,8 +262,9 @@ class VoteStore:
         self._retry(rename)
 
     def roster(self) -> list[Labeller]:
+        retired = "NULL" if self._v1 else "retired_at"
         return [Labeller(r[0], r[1] is not None)
-                for r in self._read("SELECT name, retired_at FROM labellers ORDER BY name")]
+                for r in self._read(f"SELECT name, {retired} FROM labellers ORDER BY name")]
 
     def labellers(self) -> list[str]:
         """The group: the members who are not retired."""
@@ -294,6 +298,8 @@ class VoteStore:
 
     def faces(self, image_id: int) -> list[Crop]:
         """Every face found in the image (crop boxes with their margin), largest first."""
+        if self._v1:
+            return []
         return [(r[0], r[1], r[2], r[3]) for r in
                 self._read("SELECT x0, y0, x1, y1 FROM faces WHERE image_id=? ORDER BY idx", (image_id,))]
 

@@ -148,3 +148,29 @@ def test_kept_images_without_a_confirmed_crop_are_left_out_and_named(tmp_path):
                            "2.png: several faces, none picked yet — left out (not exported as the whole picture)"]
     assert split_problems(res.counts)[0].startswith("the validation split is empty")
     assert any("every-5th rule needs at least 5 images per class" in p for p in split_problems(res.counts))
+
+
+def test_a_vote_file_of_the_first_version_is_read_as_is_and_migrated_when_written(tmp_path):
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '1');
+        CREATE TABLE images (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, width INTEGER, height INTEGER,
+            crop_x0 INTEGER, crop_y0 INTEGER, crop_x1 INTEGER, crop_y1 INTEGER,
+            crop_source TEXT NOT NULL DEFAULT 'none', faces INTEGER NOT NULL DEFAULT 0, added_at REAL NOT NULL);
+        CREATE TABLE labellers (name TEXT PRIMARY KEY, added_at REAL NOT NULL);
+        CREATE TABLE votes (id INTEGER PRIMARY KEY, image_id INTEGER NOT NULL, labeller TEXT NOT NULL,
+            round TEXT NOT NULL, value TEXT NOT NULL, proposed TEXT, at REAL NOT NULL);
+        CREATE TABLE tags (image_id INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (image_id, tag));
+        INSERT INTO images VALUES (1, 'a.png', 10, 10, 0, 0, 10, 10, 'auto', 1, 0);
+        INSERT INTO labellers VALUES ('ana', 0);
+        INSERT INTO votes VALUES (1, 1, 'ana', 'sort', 'happy', NULL, 0);
+    """)
+    db.close()
+    digest = _digest(tmp_path / DB_NAME)
+    with VoteStore(tmp_path, readonly=True) as store:
+        assert store.labellers() == ["ana"] and store.faces(1) == [] and store.vote_count() == 1
+    assert _digest(tmp_path / DB_NAME) == digest
+    with VoteStore(tmp_path) as store:
+        store.retire_labeller("ana")
+        assert store.roster()[0].retired and store.faces(1) == []

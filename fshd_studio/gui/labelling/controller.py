@@ -27,6 +27,7 @@ class ImageState:
     colour: str
 
 
+BUSY_WAIT_GUI_S = 5.0  # a vote on a busy shared file is retried this long (the window waits), then explained
 STATE_COLOURS = {"kept": "#1a7f4b", "voted": "#2f6fb0", "tie": "#c77c02", "not kept": "#b03a2e",
                  "no face": "#8e44ad", "pick a face": "#8e44ad", "unusable": "#7f8c8d", "not voted": "#95a5a6",
                  "split sort": "#c77c02"}
@@ -51,7 +52,7 @@ class LabellingController(QObject):
 
     # --- folder -------------------------------------------------------------------------------------------
     def open_store(self, folder: Path) -> None:
-        store = VoteStore(folder)
+        store = VoteStore(folder, busy_wait_s=BUSY_WAIT_GUI_S)
         if self.store is not None:
             self.store.close()
         self.store, self.index, self.last_aggregate, self.labeller = store, 0, None, ""
