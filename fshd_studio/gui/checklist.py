@@ -134,7 +134,7 @@ class _KeepStateColors(QStyledItemDelegate):
     def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
         super().initStyleOption(option, index)
         fg = index.data(Qt.ItemDataRole.ForegroundRole)
-        color = fg.color() if isinstance(fg, QBrush) else QColor("#1f2933")
+        color = fg.color() if isinstance(fg, QBrush) else option.palette.color(QPalette.ColorRole.Text)  # theme's ink
         option.palette.setColor(QPalette.ColorRole.HighlightedText, color)
 
 
