@@ -4,6 +4,7 @@ from fshd_studio.gui.labelling import LabellingWorkspace
 from fshd_studio.gui.labelling.roster import RosterDialog
 from fshd_studio.labelling.store import VoteStore
 
+
 def test_roster_dialog_retire_and_bring_back(qtbot, tmp_path):
     with VoteStore(tmp_path) as store:
         for name in ("ana", "ben", "cleo"):
