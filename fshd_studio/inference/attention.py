@@ -119,7 +119,7 @@ class HeatmapSet:
     frames: np.ndarray                 # (F,) int64 source frame indices, ascending
     maps: np.ndarray = field(repr=False)        # (F, MAP_SIZE, MAP_SIZE) float32 in [0, 1]
     to_camera: np.ndarray = field(repr=False)   # (F, 2, 3) float32
-    received: np.ndarray = field(repr=False)    # (S, T', rows, cols) float32
+    received: np.ndarray = field(repr=False)    # (snippets computed, T', rows, cols) float32
     video: Path | None = None
 
     def nearest(self, frame: int) -> int | None:
@@ -193,10 +193,11 @@ def _min_max(received: np.ndarray) -> np.ndarray:
 
 
 def exercise_heatmaps(preprocessed: Path, exercise_id: int, camera_id: str, model_dir: Path, *,
-                      device: str = "auto", model: "FSHDModel | None" = None, report: ReportFn = no_report,
-                      cancel: threading.Event | None = None) -> HeatmapSet:
+                      device: str = "auto", model: "FSHDModel | None" = None, snippets: Sequence[int] | None = None,
+                      report: ReportFn = no_report, cancel: threading.Event | None = None) -> HeatmapSet:
     """Heatmaps of one exercise × camera of a preprocess output folder under the model in `model_dir`
-    (pass `model`, already loaded from that folder, to reuse it across exercises)."""
+    (pass `model`, already loaded from that folder, to reuse it across exercises). `snippets`: only these
+    (indices into the clip's snippets; the encoder's cost is per snippet), default all."""
     from fshd_studio.model.checkpoint import load_model, read_card
     from fshd_studio.model.predict import pick_device
     from fshd_studio.preprocess.store import load_preprocessed
@@ -211,13 +212,14 @@ def exercise_heatmaps(preprocessed: Path, exercise_id: int, camera_id: str, mode
     report(Progress("heatmaps", 0, 1))
     if model is None:
         model, _card = load_model(Path(model_dir), pick_device(device))
-    received = snippet_rollout(model, np.asarray(clip.snippets()), cancel=cancel)
-    snippets_shape = clip.snippets().shape
+    arr = clip.snippets()
+    chosen = list(range(arr.shape[0])) if snippets is None else sorted(set(int(i) for i in snippets))
+    received = snippet_rollout(model, np.asarray(arr[chosen]), cancel=cancel)
     video = clip.meta.get("video", {}).get("path")
-    hs = heatmaps_from_rollout(received, np.asarray(clip.meta["snippet_frames"]), np.asarray(clip.array("transforms")),
-                               int(clip.meta["segment"]["first_frame"]), int(snippets_shape[2]),
-                               exercise_id=exercise_id, camera_id=camera_id, model_id=read_card(model_dir).model_id,
-                               video=Path(video) if video else None)
+    hs = heatmaps_from_rollout(received, np.asarray(clip.meta["snippet_frames"])[chosen],
+                               np.asarray(clip.array("transforms")), int(clip.meta["segment"]["first_frame"]),
+                               int(arr.shape[2]), exercise_id=exercise_id, camera_id=camera_id,
+                               model_id=read_card(model_dir).model_id, video=Path(video) if video else None)
     report(Progress("heatmaps", 1, 1))
     return hs
 
@@ -308,7 +310,8 @@ def session_heatmap_stills(results, model_dir: Path, preprocessed: Path, *, stal
     for i, s in enumerate(todo):
         report(Progress("heatmaps", i, len(todo)))
         check_cancel(cancel)
-        hs = exercise_heatmaps(preprocessed, s.exercise_id, s.camera_id, model_dir, model=model, cancel=cancel)
+        hs = exercise_heatmaps(preprocessed, s.exercise_id, s.camera_id, model_dir, model=model, cancel=cancel,
+                               snippets=[model.cfg.snippets // 2])   # the still's snippet only: 1/8 of the work
         try:
             stills.append(heatmap_still(hs, opacity=opacity))
         except UserError as exc:      # the camera video moved or went away: the report goes on without it

@@ -131,8 +131,8 @@ def test_focused_model_attends_to_the_bright_tokens():
 
 
 @pytest.fixture(scope="module")
-def heatmaps(tmp_path_factory):
-    """The focused model's heatmaps of a preprocessed folder written with a known alignment per frame."""
+def focus(tmp_path_factory):
+    """A preprocessed folder written with a known alignment per frame, and the focused model's folder."""
     tmp_path = tmp_path_factory.mktemp("focus")
     first = 100
     snippet_frames = first + 2 * np.arange(128).reshape(8, 16)
@@ -145,7 +145,12 @@ def heatmaps(tmp_path_factory):
                                     "reason": "", "cache_key": ""}])
     model_dir = tmp_path / "model"
     save_model(_focused_model(), model_dir, ModelCard(trained_on="hand-set weights", model_id="focus", synthetic=True))
-    return exercise_heatmaps(tmp_path / "pre", 14, "A", model_dir, device="cpu")
+    return tmp_path / "pre", model_dir
+
+
+@pytest.fixture(scope="module")
+def heatmaps(focus):
+    return exercise_heatmaps(*focus[:1], 14, "A", focus[1], device="cpu")
 
 
 def _expected_camera_mask(frame, shape):
@@ -226,3 +231,13 @@ def test_png_and_gif_export_from_the_camera_video(heatmaps, tmp_path):
         assert im.n_frames == 4 and im.size == (320, 240)
     with pytest.raises(UserError, match="not there"):
         export_png(replace(hs, video=tmp_path / "gone.mp4"), tmp_path / "x.png")
+
+
+def test_heatmaps_of_one_snippet_are_those_of_the_whole_set(focus, heatmaps):
+    one = exercise_heatmaps(focus[0], 14, "A", focus[1], device="cpu", snippets=[4])
+    expected = 100 + 2 * np.arange(4 * 16, 5 * 16)
+    assert np.array_equal(one.frames, expected) and one.received.shape[0] == 1
+    rows = np.searchsorted(heatmaps.frames, expected)
+    assert np.allclose(one.maps, heatmaps.maps[rows], atol=1e-5)
+    assert np.allclose(one.to_camera, heatmaps.to_camera[rows])
+    assert 100 + 2 * (4 * 16 + 8) == one.still_frame()
