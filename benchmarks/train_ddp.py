@@ -1,7 +1,8 @@
 """Training with one process vs two under torchrun (DistributedDataParallel, gloo on CPU), measured in one run.
 
-Both runs train the same model on the same data with the same global batch, one thread per process, and
-must give the same loss curve; the ratio is what the second process buys on this machine's cores.
+Both runs train the same model (dropout off: its random masks are the one thing that differs per process) on the
+same data with the same global batch, one thread per process, and give the same loss curve; the ratio is what
+the second process buys on this machine's cores.
 
     nice -n 10 .venv/bin/python benchmarks/train_ddp.py                       # a small random set, tiny config
     nice -n 10 .venv/bin/python benchmarks/train_ddp.py --data DATA --config tiny-64 --exercise all --epochs 1
@@ -60,8 +61,13 @@ def main() -> int:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=8)
     args = ap.parse_args()
+    from fshd_studio.commands.model_data import model_config
+
     with tempfile.TemporaryDirectory(prefix="fshd-ddp-") as tmp:
         data = Path(args.data) if args.data else random_set(Path(tmp) / "data")
+        config = Path(tmp) / "config.json"
+        config.write_text(model_config(args.config).with_(dropout=0.0).to_json())
+        args.config = str(config)
         res = {n: run(n, data, Path(tmp) / f"m{n}", args) for n in (1, 2)}
     for n, (wall, r) in res.items():
         print(f"{n} process(es): training {r['seconds']:.1f} s (wall with start-up {wall:.1f} s), "
