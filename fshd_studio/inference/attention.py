@@ -68,7 +68,7 @@ def snippet_rollout(model: "FSHDModel", clip: np.ndarray, *, chunk: int = 2,
     side = cfg.image_size // cfg.patch_size
     dev = next(model.parameters()).device
     out = []
-    with torch.no_grad(), _head_mean_attention(model) as captured:
+    with torch.no_grad(), _HeadMeanAttention(model) as captured:
         for start in range(0, clip.shape[0], chunk):
             check_cancel(cancel)
             part = torch.from_numpy(np.array(clip[start:start + chunk]))[None].to(dev)   # a copy: clip may be mmap
@@ -79,7 +79,7 @@ def snippet_rollout(model: "FSHDModel", clip: np.ndarray, *, chunk: int = 2,
     return np.concatenate(out)
 
 
-class _head_mean_attention:
+class _HeadMeanAttention:
     """Context manager: forward hooks on every encoder self-attention that keep each layer's attention
     averaged over heads, (B, 1, N, N), in layer order (the full per-head maps are never all kept)."""
 
