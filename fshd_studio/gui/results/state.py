@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from fshd_studio.core.errors import UserError
-from fshd_studio.core.progress import Progress
-from fshd_studio.core.results import ExerciseScore, Provenance, SessionResults
+from fshd_studio.core.results import ExerciseScore, SessionResults
+from fshd_studio.gui.results.child_process import call_in_child
+from fshd_studio.gui.results.scoring_work import ModelInfo, score_with_card
 
 if TYPE_CHECKING:
     from fshd_studio.gui.jobs import Job, JobRunner
@@ -27,24 +27,15 @@ JOB_NAME = "Scoring the session"
 DEFAULT_MODEL = "demo-synthetic"
 
 
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the panel says about the model: from its card before scoring, from the provenance after."""
+def save_beside(project: Path, results: SessionResults) -> str:
+    """Save the results beside the project; says what happened in one line for the panel."""
+    from fshd_studio.io.results_file import results_path, save_results
 
-    model_id: str
-    trained_on: str
-    synthetic: bool
-    exercises: tuple[int, ...]
-    intended_use: str
-
-    @classmethod
-    def of_provenance(cls, p: Provenance) -> ModelInfo:
-        return cls(p.model_id, p.trained_on, p.synthetic, tuple(p.model_exercises), p.intended_use)
-
-    @classmethod
-    def of_card(cls, card: Any) -> ModelInfo:
-        return cls(card.model_id, card.trained_on, bool(card.synthetic), tuple(int(e) for e in card.exercises),
-                   card.intended_use)
+    try:
+        save_results(results_path(project), results)
+    except OSError as exc:
+        return f"Scored, but the results could not be saved beside {project.name}: {exc}"
+    return f"Scored and saved to {results_path(project).name}"
 
 
 def default_model_dir() -> Path:
@@ -135,19 +126,15 @@ class ResultsState(QObject):
         session, project, model_dir = copy.deepcopy(c.session), c.project_path, self.model_dir
         ready, box = threading.Event(), []
 
-        def work(report: Any, cancel: threading.Event) -> SessionResults:
-            from fshd_studio.inference.session import score_session
-            from fshd_studio.model.checkpoint import read_card
-
-            ready.wait(10)  # until start() below has returned the job whose partial() we call
-            job = box[0]
-            report(Progress("reading the model card", 0, 0))
-            job.partial(ModelInfo.of_card(read_card(model_dir)))
-            return score_session(session, model_dir, project_path=project, report=report, cancel=cancel,
-                                 on_score=job.partial)
+        def work(report: Any, cancel: threading.Event) -> tuple[SessionResults, str]:
+            ready.wait(10)  # until start() below has returned the job whose partial() relays the scores
+            results = call_in_child(score_with_card, {"session": session, "model_dir": model_dir,
+                                                      "project_path": project}, report=report, cancel=cancel,
+                                    partial=box[0].partial)
+            return results, save_beside(project, results)  # the write (fsync) off the GUI thread
 
         self.live = {}
-        job = self.runner.start(JOB_NAME, work, on_done=lambda r: self._done(job, project, r),
+        job = self.runner.start(JOB_NAME, work, on_done=lambda r: self._done(job, r),
                                 on_error=lambda m: self._failed(job, m), on_cancelled=lambda: self._cancelled(job),
                                 on_progress=self.progressed.emit, on_partial=lambda obj: self._partial(job, obj))
         box.append(job)
@@ -171,20 +158,15 @@ class ResultsState(QObject):
             self.live[(obj.exercise_id, obj.camera_id)] = obj
         self.changed.emit()
 
-    def _done(self, job: Job, project: Path, results: SessionResults) -> None:
+    def _done(self, job: Job, outcome: tuple[SessionResults, str]) -> None:
         if job is not self.job:
             return
+        results, saved = outcome
         self.job = None
         self.results, self.live = results, {}
         self.model = ModelInfo.of_provenance(results.provenance)
         self._refresh_stale(emit=False)
-        from fshd_studio.io.results_file import results_path, save_results
-
-        try:
-            save_results(results_path(project), results)
-            self._set_status(f"Scored and saved to {results_path(project).name}")
-        except OSError as exc:
-            self._set_status(f"Scored, but the results could not be saved beside {project.name}: {exc}")
+        self._set_status(saved)
         self.changed.emit()
 
     def _failed(self, job: Job, message: str) -> None:
