@@ -57,7 +57,7 @@ class ResultsDock(QDockWidget):
     def export_report(self) -> None:
         from fshd_studio.gui.results.report_action import export_report
 
-        export_report(self.win, self.state)
+        export_report(self.win, self.state, self.heatmaps)
 
     def show_segment(self, exercise_id: int, _camera_id: str) -> None:
         """Select the row's segment on the timeline, go to its start and play it."""

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from fshd_studio.gui.results.state import ResultsState
 
 JOB_NAME = "Attention heatmaps"
-STILL_SIDE = 150
+STILL_SIDE = 320   # the still's longer side (the report's picture; the panel shows it smaller)
 
 
 @dataclass

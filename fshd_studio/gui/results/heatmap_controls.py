@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget,
 )
 
-from fshd_studio.gui.results.heatmap import STILL_SIDE, HeatmapOverlay
+from fshd_studio.gui.results.heatmap import HeatmapOverlay
+
+SHOWN_SIDE = 150
 
 
 def ask_export_path(parent: QWidget, title: str, suggestion: Path, pattern: str) -> Path | None:
@@ -76,11 +78,12 @@ class HeatmapControls(QWidget):
         for cam, ch in heat.items():
             if cam not in self.stills:
                 lab = QLabel(self)
-                lab.setFixedSize(STILL_SIDE, STILL_SIDE)
+                lab.setFixedSize(SHOWN_SIDE, SHOWN_SIDE)
                 lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.stills_row.insertWidget(len(self.stills), lab)
                 self.stills[cam] = lab
-            self.stills[cam].setPixmap(rgb_pixmap(ch.still))
+            self.stills[cam].setPixmap(rgb_pixmap(ch.still).scaled(SHOWN_SIDE, SHOWN_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                                                  Qt.TransformationMode.SmoothTransformation))
             self.stills[cam].setToolTip(f"Camera {cam}, frame {ch.heatmaps.still_frame()}")
         self.png_button.setEnabled(bool(heat))
         self.gif_button.setEnabled(bool(heat))

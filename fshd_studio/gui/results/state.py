@@ -84,17 +84,17 @@ class ResultsState(QObject):
             self.job = None
         self.results, self.live, self.model = None, {}, None
         path = self.controller.project_path
-        self._set_status("")
+        self.say("")
         if path is not None and self.controller.session is not None:
             from fshd_studio.io.results_file import load_results, results_path
 
             try:
                 self.results = load_results(results_path(path))
             except UserError as exc:
-                self._set_status(str(exc))
+                self.say(str(exc))
             if self.results is not None:
                 self.model = ModelInfo.of_provenance(self.results.provenance)
-                self._set_status(f"Results of {self.results.provenance.created_at[:16].replace('T', ' ')} UTC "
+                self.say(f"Results of {self.results.provenance.created_at[:16].replace('T', ' ')} UTC "
                                  f"loaded from {results_path(path).name}")
         self._refresh_stale(emit=False)
         self.changed.emit()
@@ -107,7 +107,7 @@ class ResultsState(QObject):
             if emit:
                 self.changed.emit()
 
-    def _set_status(self, text: str) -> None:
+    def say(self, text: str) -> None:
         self.status = text
         self.message.emit(text)
 
@@ -118,10 +118,10 @@ class ResultsState(QObject):
         if self.running:
             return self.job
         if c.session is None:
-            self._set_status("Open a session first.")
+            self.say("Open a session first.")
             return None
         if c.project_path is None:
-            self._set_status("Save the project first: its results and preprocessing cache are kept beside it.")
+            self.say("Save the project first: its results and preprocessing cache are kept beside it.")
             return None
         session, project, model_dir = copy.deepcopy(c.session), c.project_path, self.model_dir
         ready, box = threading.Event(), []
@@ -140,14 +140,14 @@ class ResultsState(QObject):
         box.append(job)
         ready.set()
         self.job = job
-        self._set_status("Scoring started")
+        self.say("Scoring started")
         self.changed.emit()
         return job
 
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self._set_status("Cancelling…")
+            self.say("Cancelling…")
 
     def _partial(self, job: Job, obj: object) -> None:
         if job is not self.job:
@@ -166,19 +166,19 @@ class ResultsState(QObject):
         self.results, self.live = results, {}
         self.model = ModelInfo.of_provenance(results.provenance)
         self._refresh_stale(emit=False)
-        self._set_status(saved)
+        self.say(saved)
         self.changed.emit()
 
     def _failed(self, job: Job, message: str) -> None:
         if job is self.job:
             self.job, self.live = None, {}
-            self._set_status(f"Scoring failed: {message}")
+            self.say(f"Scoring failed: {message}")
             self.changed.emit()
 
     def _cancelled(self, job: Job) -> None:
         if job is self.job:
             self.job, self.live = None, {}
-            self._set_status("Scoring cancelled; nothing was saved" +
+            self.say("Scoring cancelled; nothing was saved" +
                              (" (the previous results are shown)" if self.results is not None else ""))
             if self.results is not None:
                 self.model = ModelInfo.of_provenance(self.results.provenance)
