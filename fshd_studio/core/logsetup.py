@@ -65,6 +65,13 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class _OneLine(logging.Formatter):
+    """`warning: <message>` on one line: no traceback on the console (the log file has it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "warning: " + " ".join(record.getMessage().split())
+
+
 def setup_logging(level: int = logging.INFO, console: bool = True) -> Path | None:
     """Attach the rotating log file to the root logger (once); returns its path, None when it cannot be made.
 
@@ -78,7 +85,8 @@ def setup_logging(level: int = logging.INFO, console: bool = True) -> Path | Non
         err = logging.StreamHandler(sys.stderr)
         err.fshd_console = True  # type: ignore[attr-defined]
         err.setLevel(logging.WARNING)
-        err.setFormatter(logging.Formatter("warning: %(message)s"))
+        err.addFilter(lambda r: r.levelno < logging.ERROR)  # errors: the CLI prints its one `error:` line itself
+        err.setFormatter(_OneLine())
         root.addHandler(err)
     folder = log_dir()
     try:

@@ -63,3 +63,33 @@ def test_pseudonymised_copy_has_no_names(named_session, tmp_path, monkeypatch, c
 def test_log_masks_file_names():
     line = scrub("project /home/a/Dupont Marie/visit.fshd.json and Dupont_Marie.eaf are bad")
     assert not any(n in line.lower() for n in NAMES) and ".fshd.json" in line and ".eaf" in line
+
+
+def test_internal_error_is_one_line_and_the_traceback_goes_to_the_masked_log(tmp_path, monkeypatch, capsys):
+    import logging
+
+    from fshd_studio.commands import elan
+    from fshd_studio.core.logsetup import setup_logging
+
+    monkeypatch.setenv("FSHD_STUDIO_DATA_DIR", str(tmp_path / "data"))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    log = setup_logging()
+    try:
+        def boom(args):
+            raise RuntimeError("cannot handle /clinic/Dupont Marie/visit.fshd.json")
+
+        monkeypatch.setattr(elan, "run_info", boom)
+        assert run(["elan", "info", "x.eaf"]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: internal error") and "Traceback" not in err
+        for h in root.handlers:
+            h.flush()
+        text = log.read_text()
+        assert "Traceback" in text and "RuntimeError" in text
+        assert "dupont" not in (text + err).lower() and "marie" not in (text + err).lower()
+    finally:
+        for h in root.handlers[:]:
+            if h not in before:
+                root.removeHandler(h)
+                h.close()
