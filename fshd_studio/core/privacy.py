@@ -18,6 +18,9 @@ from pathlib import Path
 from fshd_studio.core.session import Session
 
 _SPLIT = re.compile(r"[\s_.,;:/\\()\[\]-]+")
+# parts of an id that are the study's words, not a person's (an id like FSHD-0042 keeps "FSHD" elsewhere)
+STUDY_WORDS = frozenset({"fshd", "patient", "pat", "subject", "subj", "id", "visit", "control", "ctrl", "case",
+                         "session", "study", "demo"})
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -42,7 +45,8 @@ class Pseudonymiser:
         parts: set[str] = set()
         for name in self.names:
             parts.add(name.strip())
-            parts.update(p for p in _SPLIT.split(name) if len(p) >= 3 and not p.isdigit())
+            parts.update(p for p in _SPLIT.split(name) if len(p) >= 3 and not p.isdigit()
+                         and p.casefold() not in STUDY_WORDS)
             parts.update(p for p in _SPLIT.split(name) if p.isdigit() and len(p) >= 4)  # a number id: 0042
         ordered = sorted((p for p in parts if p), key=len, reverse=True)  # whole names before their parts
         return [re.compile(rf"(?<![A-Za-z0-9]){re.escape(p)}(?![A-Za-z0-9])", re.IGNORECASE) for p in ordered]

@@ -38,6 +38,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("relocate", "File", "&Relocate video…", (), "Point a camera at its moved video file", "video"),
     Shortcut("session_properties", "File", "Session &properties…", (), "Patient id, visit date, annotator and "
              "camera names of this session (one undo step)", "video"),
+    Shortcut("export_pseudonymised", "File", "Export pseudonymised &copy…", (), "Project, videos and ELAN "
+             "file for sharing, the patient id and names replaced by a pseudonym", "report"),
     Shortcut("export_report", "File", "Export re&port…", (), "Write the results report (PDF, HTML, CSV, JSON)",
              "report"),
     Shortcut("quit", "File", "&Quit", ("Ctrl+Q",), "Quit (asks when there are unsaved changes)", "quit"),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 
 from fshd_studio.core.session import SegmentStatus
 from fshd_studio.gui import window_session
+from fshd_studio.gui.privacy_action import export_pseudonymised
 from fshd_studio.gui.suggest_actions import suggest_segments
 from fshd_studio.gui.visits.compare_dialog import compare_dialog
 from fshd_studio.gui.visits.queue_dialog import show_queue
@@ -62,6 +63,7 @@ def action_handlers(win: MainWindow) -> dict[str, Callable[[], object]]:
         "score_session": lambda: win.results.score(), "export_report": lambda: win.results.export_report(),
         "score_many": lambda: show_queue(win), "compare_visits": lambda: compare_dialog(win),
         "shortcuts": win.show_shortcuts, "about": win.show_about, "log_folder": win.open_log_folder,
+        "export_pseudonymised": lambda: export_pseudonymised(win),
     }
     for n in range(1, 10):
         h[f"exercise_{n}"] = tl("type_digit", n)

@@ -20,6 +20,7 @@ from fshd_studio.io.atomic import atomic_path, atomic_write_bytes
 
 KEY_FILE = "pseudonym.key"
 NAME_ATTRS = ("PARTICIPANT", "ANNOTATOR", "AUTHOR")
+NUMERIC_ATTRS = ("TIME_VALUE", "TIME_ORIGIN")
 
 
 def pseudonym_key() -> bytes:
@@ -62,9 +63,11 @@ def scrub_eaf(root: Any, p: Pseudonymiser) -> None:
         if not isinstance(el.tag, str):
             continue
         for attr, value in el.attrib.items():
+            if attr in NUMERIC_ATTRS or value.strip().isdigit():  # times and counters are never names
+                continue
             if attr in NAME_ATTRS or (value and p.has_names(value)):
                 el.set(attr, p.text(value) if attr != "AUTHOR" else "")
-        if el.text and p.has_names(el.text):
+        if el.text and not el.text.strip().isdigit() and p.has_names(el.text):
             el.text = p.text(el.text)
 
 

@@ -21,6 +21,8 @@ def test_names_replaced_in_text_and_file_names():
     assert p.file_name("Dupont_Marie_front.mp4") == "P-1_front.mp4"
     assert p.file_name("visit.fshd.json") == "P-1_visit.fshd.json"
     assert p.text("Dupontel") == "Dupontel"  # only whole names
+    study = Pseudonymiser("P-2", ("FSHD-0042",))
+    assert study.text("FSHD-0042 in the FSHD study") == "P-2 in the FSHD study"
     assert pseudonym_for("Dupont Marie", b"k" * 32) == pseudonym_for(" dupont marie", b"k" * 32)
     assert pseudonym_for("Dupont Marie", b"k" * 32) != pseudonym_for("Dupont Marie", b"j" * 32)
 
