@@ -1,7 +1,6 @@
 """A labelling session as the group works it, in one window: import, two labellers vote with the keyboard only
 (names included), aggregate, export, train (in a child process) — plus a typo that must not join the group."""
 
-import shutil
 
 import pytest
 from PySide6.QtCore import Qt, QTimer

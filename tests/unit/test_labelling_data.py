@@ -1,6 +1,5 @@
-"""Real data: the FER+ crowd table, real face images, votes that survive a kill, an offline YOLO training."""
+"""Real data: the FER+ crowd table, real face images, votes that survive a kill, two labellers on one file."""
 
-import json
 import os
 import shutil
 import signal

@@ -133,8 +133,8 @@ class TrainingResultView(QWidget):
             for j in range(n):
                 item = QTableWidgetItem(str(int(cm[i, j])))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                shade = int(255 - 150 * cm[i, j] / top)
-                item.setBackground(QColor(shade, 255 if i == j else shade, shade) if cm[i, j] else QColor("#ffffff"))
+                shade = int(255 - 110 * cm[i, j] / top)  # right: green, wrong: red, darker with more images
+                item.setBackground(QColor(shade, 255, shade) if i == j else QColor(255, shade, shade))
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
 

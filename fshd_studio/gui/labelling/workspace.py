@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QSplitter, QStackedWidget, QToolBar, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -53,7 +53,7 @@ class LabellingWorkspace(WorkspaceJobs, QWidget):
         self.prompts = LabellingPrompts(self)
         self.last_dataset: Path | None = None
         self._thumb_job = None
-        self._thumbs: dict[tuple, QIcon] = {}  # (image id, crop) -> small RGB face crop
+        self._thumbs: dict[tuple, object] = {}  # (image id, crop) -> small RGB face crop (numpy array)
         self._build()
         self.ctl.changed.connect(self.show_current)
         self.ctl.changed.connect(self._refresh_grid_states)
