@@ -32,7 +32,8 @@ def train_in_child(dataset: Path, out: Path, *, epochs: int = 30, imgsz: int = 1
                    device: str = "auto", report: ReportFn = no_report,
                    cancel: threading.Event | None = None) -> TrainResult:
     work = Path(tempfile.mkdtemp(prefix="train-", dir=_cache_root()))
-    cmd = [sys.executable, "-m", "fshd_studio", "votes", "train", str(dataset), "--out", str(out),
+    app = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "fshd_studio"]  # packaged
+    cmd = [*app, "votes", "train", str(dataset), "--out", str(out),
            "--epochs", str(epochs), "--imgsz", str(imgsz), "--model", size, "--device", device,
            "--work-dir", str(work)]
     try:
