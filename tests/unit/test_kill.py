@@ -104,6 +104,8 @@ def test_killed_project_saves_lose_nothing_acknowledged(tmp_path, kind):
             outcomes["acknowledged" if got == f"{n}:{last}" else "next"] += 1
         assert loaded.session.segments[1].span.duration_ms >= 1000
         assert _leftovers(tmp_path, target.name) == [], f"round {n}: temp files left"
+    print(f"{kind}: {KILLS} kills, file = last acknowledged {outcomes['acknowledged']}, = the next one "
+          f"{outcomes['next']}, nothing acknowledged yet {KILLS - sum(outcomes.values())}")
     assert sum(outcomes.values()) >= KILLS // 2, outcomes  # most rounds were killed after a save
 
 
