@@ -78,7 +78,13 @@ class PredictPanel(QWidget):
                                               "Classifier trained by FSHD Studio (classifier.safetensors);;"
                                               "YOLO checkpoint, opened safely (*.pt)")
         if path:
-            self.set_weights(Path(path))
+            from fshd_studio.core.errors import UserError
+            from fshd_studio.labelling.classifier import resolve_weights
+
+            try:
+                self.set_weights(resolve_weights(Path(path)))
+            except UserError as exc:
+                self.status.emit(str(exc))
 
     def _ask_images(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Face images", "", IMAGE_FILTER)
