@@ -38,7 +38,7 @@ def start_import(win: MainWindow, path: Path, tier: str | None = None) -> Job | 
             return
         continue_import(win, parsed, tier)
 
-    return win.jobs.start(f"{PARSE_JOB} {path.name}", lambda _report, _cancel: parse_for_import(path, protocol),
+    return win.jobs.start(f"{PARSE_JOB} {path.name}", lambda _report, _cancel: parse_for_import(path, protocol, tier),
                           on_done=done, on_error=lambda msg: win.prompts.error("Cannot import ELAN file", msg),
                           on_cancelled=lambda: win.statusBar().showMessage(f"Import of {path.name} cancelled", 4000))
 

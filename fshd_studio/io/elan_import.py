@@ -12,14 +12,16 @@ re-importing an exported file changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fshd_studio.core.errors import ElanError
 from fshd_studio.core.protocol import Protocol
 from fshd_studio.core.session import Segment, Session
 from fshd_studio.io.elan_read import EafDocument, read_eaf
-from fshd_studio.io.elan_session import TierChoice, TierView, choose_exercise_tier, import_exercises, other_tiers
+from fshd_studio.io.elan_session import (
+    ElanImport, TierChoice, TierView, choose_exercise_tier, import_exercises, other_tiers,
+)
 
 SAME_MS = 1.0
 
@@ -32,6 +34,7 @@ class ParsedEaf:
     doc: EafDocument
     views: tuple[TierView, ...]
     choice: TierChoice
+    imported: ElanImport | None = None  # the certain (or named) tier's segments, read with the file
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,26 @@ class ImportPlan:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def parse_for_import(eaf: Path, protocol: Protocol) -> ParsedEaf:
+def parse_for_import(eaf: Path, protocol: Protocol, tier: str | None = None) -> ParsedEaf:
+    """Everything slow: read, tiers, the tier decision, and the segments of `tier` or of the certain tier."""
     doc = read_eaf(Path(eaf))
     views = tuple(other_tiers(doc))
-    return ParsedEaf(Path(eaf).absolute(), doc, views, choose_exercise_tier(doc, protocol, list(views)))
+    choice = choose_exercise_tier(doc, protocol, list(views))
+    parsed = ParsedEaf(Path(eaf).absolute(), doc, views, choice)
+    if tier is not None or choice.certain:
+        try:
+            imported = import_exercises(doc, protocol, tier=tier, views=list(views), choice=choice)
+        except ElanError:
+            return parsed  # plan_import says what is wrong, on the thread that shows it
+        return replace(parsed, imported=imported)
+    return parsed
 
 
 def plan_import(parsed: ParsedEaf, session: Session, tier: str | None = None) -> ImportPlan:
     """What importing `tier` (or the certain exercise tier) would make of the session; raises TierUncertain."""
-    imp = import_exercises(parsed.doc, session.protocol, tier=tier, views=list(parsed.views))
+    imp = parsed.imported
+    if imp is None or imp.tier != (tier or parsed.choice.tier):
+        imp = import_exercises(parsed.doc, session.protocol, tier=tier, views=list(parsed.views), choice=parsed.choice)
     if not imp.segments:
         raise ElanError(f"{parsed.path} has no exercise annotations on tier {imp.tier!r}; pick another tier or file")
     by_name = {cam.video.name: cam for cam in session.cameras}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fshd_studio.core.errors import ElanError
-from fshd_studio.core.protocol import Protocol
+from fshd_studio.core.protocol import Exercise, Protocol
 from fshd_studio.core.session import Segment, SegmentStatus, Span
 from fshd_studio.io.elan_read import EafDocument, media_name
 from fshd_studio.io.elan_export import EXERCISE_CV, EXERCISE_TYPE
@@ -144,10 +146,15 @@ class TierUncertain(ElanError):
         self.choice = choice
 
 
-def _candidate(view: TierView, protocol: Protocol, ours: set[str]) -> TierCandidate:
+def label_lookup(protocol: Protocol) -> Callable[[str], Exercise | None]:
+    """protocol.find_by_label, remembered per value: a tier of words repeats its values thousands of times."""
+    return functools.lru_cache(maxsize=None)(protocol.find_by_label)
+
+
+def _candidate(view: TierView, find: Callable[[str], Exercise | None], ours: set[str]) -> TierCandidate:
     named_ids, numbers = [], True
     for _, _, value in view.annotations:
-        ex = protocol.find_by_label(value)
+        ex = find(value)
         if ex is not None:
             named_ids.append(ex.id)
             numbers = numbers and value.strip().isdigit()
@@ -169,7 +176,8 @@ def choose_exercise_tier(doc: EafDocument, protocol: Protocol, views: list[TierV
     them is never taken without asking.
     """
     ours = _ours(doc)
-    found = [_candidate(v, protocol, ours) for v in (views if views is not None else other_tiers(doc))]
+    find = label_lookup(protocol)
+    found = [_candidate(v, find, ours) for v in (views if views is not None else other_tiers(doc))]
     cands = tuple(sorted((c for c in found if c.exercises > 0), key=lambda c: (-c.ours, -c.named, -c.exercises)))
     if not cands:
         return TierChoice(None, (), "no tier has values that name the protocol's exercises "
@@ -186,16 +194,16 @@ def choose_exercise_tier(doc: EafDocument, protocol: Protocol, views: list[TierV
 
 
 def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = None,
-                     views: list[TierView] | None = None) -> ElanImport:
+                     views: list[TierView] | None = None, choice: TierChoice | None = None) -> ElanImport:
     """The exercise tier's annotations as segments (times in session ms), media offsets, and what was skipped.
 
     Without `tier` the file must leave no doubt which tier holds the exercises (choose_exercise_tier); else
     TierUncertain is raised with the candidates, for the window to ask and the command line to name.
-    `views` (other_tiers(doc)) may be passed when already computed.
+    `views` (other_tiers(doc)) and `choice` (choose_exercise_tier) may be passed when already computed.
     """
     by_name = {v.name: v for v in (views if views is not None else other_tiers(doc))}
     offsets = {media_name(m.url or m.relative_url): m.time_origin_ms for m in doc.media()}
-    choice = choose_exercise_tier(doc, protocol, list(by_name.values()))
+    choice = choice or choose_exercise_tier(doc, protocol, list(by_name.values()))
     if tier is None:
         if choice.tier is None:
             names = "; ".join(c.describe() for c in choice.candidates) or "none"
@@ -206,8 +214,9 @@ def import_exercises(doc: EafDocument, protocol: Protocol, tier: str | None = No
         raise ElanError(f"ELAN file {doc.path} has no tier {tier!r}; its tiers are {', '.join(by_name) or 'none'}")
     result = ElanImport({}, tier, offsets, list(doc.warnings), choice.candidates)
     strays = []
+    find = label_lookup(protocol)
     for start, end, value in by_name[tier].annotations:
-        ex = protocol.find_by_label(value)
+        ex = find(value)
         if ex is None:
             strays.append(f"{value!r} at {start:.0f} ms")
         elif ex.id in result.segments:

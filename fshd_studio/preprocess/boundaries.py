@@ -15,7 +15,7 @@ Every segment comes back with status SUGGESTED for the annotator to confirm or c
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ class MotionTrace:
     times_ms: np.ndarray  # camera time of each sample
     activity: np.ndarray  # expression activity (IOD), NaN-free after interpolation
     found: np.ndarray
+    end_ms: float | None = None  # the video's end (camera time); None: half a sample after the last one
 
 
 def motion_trace(video: Path, *, params: MotionParams = MotionParams(), report: ReportFn = no_report,
@@ -62,7 +63,8 @@ def motion_trace(video: Path, *, params: MotionParams = MotionParams(), report: 
             lms.append(tracker.feed(rgb))
     report(Progress("motion", total, total))
     times = tb.pts_ms[np.array(frames, dtype=np.int64)] if frames else np.zeros(0)
-    return expression_activity(np.stack(lms) if lms else np.zeros((0, 468, 2)), times, params)
+    trace = expression_activity(np.stack(lms) if lms else np.zeros((0, 468, 2)), times, params)
+    return replace(trace, end_ms=tb.duration_ms)
 
 
 def expression_activity(landmarks: np.ndarray, times_ms: np.ndarray, params: MotionParams) -> MotionTrace:

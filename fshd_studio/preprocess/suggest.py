@@ -53,9 +53,33 @@ def segments_from_trace(trace: MotionTrace, protocol: Protocol, offset_ms: float
             else:  # before the first moving exercise: end the usual pause before it
                 b = max(hi - pause, lo + d)
                 a = b - d
+        fitted = fit_to_face(a, b, trace, half)
+        if fitted is None:
+            continue
+        a, b = fitted
         out.append(Segment(ex.id, Span(a - offset_ms, b - offset_ms), SegmentStatus.SUGGESTED,
                            note="suggested from facial motion"))
     return out
+
+
+FACE_GAP_BRIDGED_MS = 1000.0  # a shorter stretch without a face (a blink of the tracker) does not split a span
+MIN_SPAN_MS = 100.0
+
+
+def fit_to_face(a: float, b: float, trace: MotionTrace, half: float) -> tuple[float, float] | None:
+    """[a, b) (camera time) cut to the video (never before 0 s, never past its end) and to the longest stretch
+    of it in which the face was found; None when nothing of it has a face."""
+    t, found = trace.times_ms, trace.found
+    end = trace.end_ms if trace.end_ms is not None else (float(t[-1]) + half if len(t) else b)
+    a, b = max(a, 0.0, float(t[0]) - half if len(t) else 0.0), min(b, end)
+    inside = np.flatnonzero((t + half > a) & (t - half < b) & found)
+    if b - a < MIN_SPAN_MS or inside.size == 0:
+        return None
+    cuts = np.flatnonzero(np.diff(t[inside]) > FACE_GAP_BRIDGED_MS) + 1
+    runs = np.split(inside, cuts)
+    best = max(runs, key=lambda r: t[r[-1]] - t[r[0]])
+    lo, hi = max(a, float(t[best[0]]) - half), min(b, float(t[best[-1]]) + half)
+    return (lo, hi) if hi - lo >= MIN_SPAN_MS else None
 
 
 def suggest_boundaries(source: Session | Path | str, protocol: Protocol | None = None, *,

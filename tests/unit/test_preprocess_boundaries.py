@@ -43,3 +43,28 @@ def test_suggested_boundaries_match_a_synthetic_recording():
         errors += [abs(seg.span.start_ms + 250.0 - a), abs(seg.span.end_ms + 250.0 - b)]
     within = np.mean(np.array(errors) <= 500.0)
     assert within >= 0.8, np.round(errors)
+
+
+def test_suggestions_stay_inside_the_video_and_where_the_face_is():
+    from fshd_studio.preprocess.boundaries import MotionTrace
+    from fshd_studio.preprocess.suggest import fit_to_face
+
+    t = np.arange(0, 60000, 100.0)
+    found = (t >= 5000) & ~((t >= 30000) & (t < 34000))  # no face for 5 s at the start, 4 s in the middle
+    trace = MotionTrace(t, np.zeros(t.size), found, end_ms=60000.0)
+    assert fit_to_face(-3000.0, 9000.0, trace, 50.0) == (4950.0, 9000.0)  # not before 0 s, not before the face
+    assert fit_to_face(55000.0, 64000.0, trace, 50.0) == (55000.0, 59950.0)  # not past the video (last sample)
+    a, b = fit_to_face(27000.0, 40000.0, trace, 50.0)  # the longer stretch with a face is kept
+    assert (a, b) == (33950.0, 40000.0)
+    assert fit_to_face(0.0, 4000.0, trace, 50.0) is None  # nothing with a face: no suggestion
+
+
+def test_no_suggested_segment_starts_before_the_video_or_without_a_face():
+    rng = np.random.default_rng(5)
+    proto, lm, t, truth = _synthetic_recording(rng)
+    lm[t < 3500] = np.nan  # the patient sits down late: no face before 3.5 s (inside exercise 1)
+    trace = expression_activity(lm, t, MotionParams())
+    segs = segments_from_trace(trace, proto, offset_ms=250.0)
+    for seg in segs:
+        start, end = seg.span.start_ms + 250.0, seg.span.end_ms + 250.0  # camera time
+        assert start >= 3500.0 - 50.0 and end <= t[-1] + 50.0
