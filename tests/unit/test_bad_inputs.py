@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import pickle
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -26,8 +28,18 @@ pytestmark = pytest.mark.skipif(not EAF.is_file(), reason=f"real test files not 
 
 
 # ---- generic corruptions of any file ------------------------------------------------------------------------
+PWNED = Path(tempfile.gettempdir()) / f"fshd-bad-inputs-pwned-{os.getpid()}"
+
+
+class _Payload:
+    """Unpickling this creates the PWNED file: if any reader ever unpickles an input, the suite sees it."""
+
+    def __reduce__(self):
+        return (open, (str(PWNED), "w"))
+
+
 def _pickle_payload() -> bytes:
-    return pickle.dumps({"__reduce__": "os.system('touch pwned')"}, protocol=4)
+    return pickle.dumps(_Payload(), protocol=4)
 
 
 def _foreign_sqlite(path: Path) -> None:
@@ -71,6 +83,7 @@ def check_refused(argv: list[str], inputs: list[Path], capsys, outputs: tuple[Pa
     assert len(lines) == 1 and lines[0].startswith("error: "), err[-800:]
     assert err.rstrip().splitlines()[-1] == lines[0], "the error is not the last word"
     assert "Traceback" not in err and "internal error" not in err, err[-800:]
+    assert not PWNED.exists(), "a pickle in the inputs was unpickled"
     if name:
         assert name in lines[0], f"the message does not name {name}: {lines[0]}"
     after = _hashes(*inputs)
@@ -137,6 +150,17 @@ PROJECT_CASES: dict[str, Callable[[dict], bytes]] = {
     "elan_string": _mut(lambda d: d.update(elan="demo.eaf")),
     "protocol_missing_file": _mut(lambda d: d.update(protocol="nowhere.json")),
 }
+PROTOCOL_CASES: dict[str, Callable[[dict], bytes]] = {  # the protocol file a project names, broken
+    "zero_bytes": lambda p: b"",
+    "utf16": lambda p: json.dumps(p).encode("utf-16"),
+    "pickle": lambda p: _pickle_payload(),
+    "list": lambda p: b"[]",
+    "exercises_string": lambda p: json.dumps(p | {"exercises": "all"}).encode(),
+    "exercise_id_infinite": lambda p: json.dumps(p | {"exercises": [p["exercises"][0] | {"id": 1e400}]}).encode(),
+    "duplicate_exercise": lambda p: json.dumps(p | {"exercises": p["exercises"] + p["exercises"][:1]}).encode(),
+    "no_exercises": lambda p: json.dumps(p | {"exercises": []}).encode(),
+    "unknown_region": lambda p: json.dumps(p | {"exercises": [p["exercises"][0] | {"regions": "eyes"}]}).encode(),
+}
 
 
 @pytest.fixture(scope="module")
@@ -153,10 +177,18 @@ def projects(base, tmp_path_factory):
         p = folder / f"bad_{name}.fshd.json"
         p.write_bytes(how(_project_doc(base)))
         out[name] = p
+    from fshd_studio.io.resources import resource_path
+
+    protocol = json.loads(resource_path("protocols", "fshd-15.json").read_text(encoding="utf-8"))
+    for name, how in PROTOCOL_CASES.items():
+        (folder / f"bad_protocol_{name}.json").write_bytes(how(protocol))
+        p = folder / f"bad_protocol_{name}.fshd.json"
+        p.write_text(json.dumps(_project_doc(base) | {"protocol": f"bad_protocol_{name}.json"}))
+        out[f"protocol_{name}"] = p
     return out
 
 
-ALL_PROJECTS = sorted(GENERIC) + sorted(PROJECT_CASES)
+ALL_PROJECTS = sorted(GENERIC) + sorted(PROJECT_CASES) + [f"protocol_{n}" for n in sorted(PROTOCOL_CASES)]
 # the window's open path goes through the same loader: a sample of the inputs through `gui --screenshot`
 GUI_PROJECTS = ["zero_bytes", "random_bytes", "eaf_as_project", "utf16", "cameras_string", "offset_nan",
                 "duplicate_exercise", "end_infinity", "foreign_sqlite"]
@@ -467,3 +499,14 @@ def test_bad_demo_arguments(case, tmp_path, capsys):
         check_refused(["demo", *DEMO_CASES[case](tmp_path)], [tmp_path / "f.txt"], capsys, (tmp_path / "d",))
     except SystemExit as exc:  # argparse refuses a non-number itself: one error line, exit 2
         assert exc.code == 2 and capsys.readouterr().err.startswith("error:")
+
+
+CONFIG_CASES = sorted(c for c in MODEL_CASES if c.startswith("config"))
+
+
+@pytest.mark.parametrize("case", CONFIG_CASES)
+def test_broken_config_given_to_train(case, models, dataset, tmp_path, capsys):
+    cfg = models[case] / "config.json"
+    argv = ["train", "--data", dataset, "--out", tmp_path / "m", "--config", cfg, "--epochs", "1", "--device", "cpu",
+            "--exercise", "14", "--random-encoder", "--split", "study"]
+    check_refused(argv, [models[case], dataset], capsys, (tmp_path / "m",), case)
