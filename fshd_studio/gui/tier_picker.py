@@ -52,7 +52,8 @@ class TierPickerDialog(QDialog):
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.addTopLevelItem(row)
         header = self.table.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (0, 1, 2):  # headers and values whole, the note takes the rest
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         if self.candidates:
             self.table.setCurrentItem(self.table.topLevelItem(0))
@@ -63,7 +64,7 @@ class TierPickerDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(640, 120 + 28 * min(8, len(self.candidates)))
+        self.resize(720, 130 + 28 * min(8, len(self.candidates)))
 
     def choice(self) -> str | None:
         row = self.table.currentItem()
