@@ -29,12 +29,18 @@ def demo_project_weak_long(tmp_path_factory):
 
 
 def copy_demo(demo, dest, visit_date=None):
-    """A copy of a demo session's folder (without results or caches) as another visit; returns its project."""
+    """A copy of a demo session's folder as another visit, without results but with the preprocessing cache
+    (keyed by video content, so the copy reuses it: each demo is preprocessed once per test run)."""
     import shutil
 
     from fshd_studio.io.project import load_project, save_project
+    from fshd_studio.io.results_file import cache_dir
+    from fshd_studio.preprocess import preprocess_session
 
-    shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json", "*.cache", ".*"))
+    source = load_project(demo.project).session
+    if not (cache_dir(demo.project) / "index.json").is_file():
+        preprocess_session(source, cache_dir(demo.project))
+    shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json"))
     project = dest / demo.project.name
     if visit_date is not None:
         session = load_project(project).session
