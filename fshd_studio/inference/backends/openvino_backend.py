@@ -152,6 +152,15 @@ class OpenVINOBackend:
         model, _card = load_model(self.model_dir, "cpu")
         return convert(model, side)
 
+    def prepare(self, side: int = CLIP_SIDE) -> None:
+        """Convert (first time) or load from the cache (later) the model for clips of `side` pixels now,
+        rather than at the first forward."""
+        if side not in self._engines:
+            try:
+                self._engines[side] = self._compiled_model(side)
+            except Exception as exc:  # noqa: BLE001 - these clips are scored by torch instead
+                self._engines[side] = self._torch_fallback(exc, side)
+
     # ---- scoring
 
     def forward(self, clips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,11 +171,7 @@ class OpenVINOBackend:
         if clips.shape[2] != self.cfg.num_frames or clips.shape[4] != side:
             raise UserError(f"model input must be ({self.cfg.num_frames} frames, square side), got {clips.shape}; "
                             "run preprocess again")
-        if side not in self._engines:
-            try:
-                self._engines[side] = self._compiled_model(side)
-            except Exception as exc:  # noqa: BLE001 - these clips are scored by torch instead
-                self._engines[side] = self._torch_fallback(exc, side)
+        self.prepare(side)
         engine = self._engines[side]
         if not hasattr(engine, "export_model"):                     # the torch fallback
             return engine.forward(clips)
@@ -216,6 +221,7 @@ def convert(model: Any, side: int = CLIP_SIDE) -> Any:
     shape = ov.PartialShape([-1, cfg.snippets, cfg.num_frames, side, side, 3])
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)   # shape checks traced as constants: intended
+        warnings.simplefilter("ignore", FutureWarning)             # torch.jit.trace: OpenVINO's own path uses it
         # traced here without torch's re-run check (3/4 of the time); the parity tests check the result
         traced = torch.jit.trace(scoring_module(model.eval()), (example,), check_trace=False)
         return ov.convert_model(traced, example_input=(example,), input=[(shape, ov.Type.u8)])

@@ -12,7 +12,10 @@ fp32, the same predicted class and the same vote (P(FSHD) ≥ 0.5).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -113,13 +116,15 @@ def quantize_model(model_dir: Path, calibration: Sequence[np.ndarray], check: Se
     model, card = load_model(model_dir, "cpu")
     side = int(calibration[0].shape[2])
     dataset = nncf.Dataset(list(calibration), lambda clip: clip[None])
-    quantised = nncf.quantize(convert(model, side), dataset, model_type=nncf.ModelType.TRANSFORMER,
-                              subset_size=len(calibration))
+    nncf.set_log_level(logging.WARNING)
+    with contextlib.redirect_stdout(sys.stderr):     # NNCF's progress bars: stdout is the CLI's JSON
+        quantised = nncf.quantize(convert(model, side), dataset, model_type=nncf.ModelType.TRANSFORMER,
+                                  subset_size=len(calibration))
     ov.save_model(quantised, str(model_dir / INT8_XML), compress_to_fp16=False)
     compiled = ov.Core().compile_model(str(model_dir / INT8_XML), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
     import torch
 
-    ref = [probabilities(model, torch.from_numpy(np.ascontiguousarray(c[None]))) for c in check]
+    ref = [probabilities(model, torch.from_numpy(np.array(c[None]))) for c in check]
     got = [compiled([np.ascontiguousarray(c[None])]) for c in check]
     result = parity((np.concatenate([r[0] for r in ref]), np.concatenate([r[1] for r in ref])),
                     (np.concatenate([g[0] for g in got]), np.concatenate([g[1] for g in got])))
