@@ -284,8 +284,15 @@ class FileActions:
     def handle_dropped(self: MainWindow, paths: list[Path]) -> None:
         projects, eafs, videos = classify_drop(paths)
         if projects:
-            self.open_project(projects[0])
-        elif videos and self.controller.session is None:
+            if eafs:  # the project opens as a job: import the .eaf into it once it is there
+                def then_import(_path: object) -> None:
+                    self.project_opened.disconnect(then_import)
+                    self.import_eaf(eafs[0])
+                self.project_opened.connect(then_import)
+            if not self.open_project(projects[0]) and eafs:
+                self.project_opened.disconnect(then_import)
+            return
+        if videos and self.controller.session is None:
             window_session.new_session(self, videos)  # the New session dialog, pre-filled
         elif videos:
             ids = [cam.id for cam in self.controller.session.cameras]

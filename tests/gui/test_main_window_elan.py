@@ -110,3 +110,19 @@ def test_a_broken_eaf_shows_an_error(qtbot, main_window, tmp_path) -> None:
     w = main_window
     assert not imported(qtbot, w, bad)
     assert "error" in w.prompts.names() and len(w.controller.session.segments) == 4
+
+
+def test_a_project_and_an_eaf_dropped_together_open_then_import(qtbot, main_window, exported, window_project,
+                                                                 tmp_path) -> None:
+    from fshd_studio.gui.dialogs import SaveChoice
+    from tests.gui.window_fixtures import open_window
+
+    w = main_window
+    w.prompts.save_choice = SaveChoice.DISCARD
+    w2 = open_window(qtbot, None)
+    w2.handle_dropped([exported, window_project])  # the project opens as a job; the import waits for it
+    qtbot.waitUntil(lambda: w2.controller.session is not None and len(w2.controller.session.segments) == 5,
+                    timeout=30000)
+    assert w2.controller.session.linked_eaf == exported
+    w2.prompts.save_choice = SaveChoice.DISCARD
+    w2.close()
