@@ -94,11 +94,12 @@ class SessionController(QObject):
 
     # ---- loading and saving -------------------------------------------------------------------------
     def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False,
-                    timebases: dict[str, Timebase] | None = None) -> None:
+                    timebases: dict[str, Timebase] | None = None, elan_lanes: tuple | None = None) -> None:
         """Replace the whole session (open, new, recover). Clears undo history and view state.
 
         `timebases` (camera id -> Timebase) may be read beforehand on a worker thread, so that opening a
-        long recording never blocks the window; cameras without one are read on first use.
+        long recording never blocks the window; cameras without one are read on first use. `elan_lanes`: the
+        linked .eaf's other tiers, likewise read beforehand (None: read when the timeline asks).
         """
         self.session = session
         self.project_path = Path(project_path).absolute() if project_path else None
@@ -107,7 +108,7 @@ class SessionController(QObject):
         self.video_errors.clear()
         self._playhead = 0.0
         self._selected = -1
-        self.elan_lanes = None
+        self.elan_lanes = elan_lanes
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._extra_dirty = dirty

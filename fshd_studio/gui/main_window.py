@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
+    QAbstractSpinBox, QApplication, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
     QVBoxLayout, QWidget, QWidgetAction,
 )
 
@@ -174,18 +174,12 @@ class MainWindow(FileActions, QMainWindow):
         self.setCentralWidget(self.stack)
 
     def labelling_workspace(self) -> QWidget:
-        """The Labelling mode, imported on first use; a placeholder when that part is not installed."""
+        """The Labelling mode, imported on first use (keeps the window's start fast)."""
         if self._labelling is None:
-            try:
-                from fshd_studio.gui.labelling import LabellingWorkspace
-                self._labelling = LabellingWorkspace(parent=self.stack, jobs=self.jobs)
-                status = getattr(self._labelling, "status", None)
-                if status is not None:
-                    status.connect(lambda text: self.statusBar().showMessage(str(text), 6000))
-            except Exception as exc:  # absent or broken: the Review mode must still work
-                self._labelling = QLabel(f"The labelling workspace is not available in this build ({exc}).")
-                self._labelling.setObjectName("placeholder")
-                self._labelling.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            from fshd_studio.gui.labelling import LabellingWorkspace
+
+            self._labelling = LabellingWorkspace(parent=self.stack, jobs=self.jobs)
+            self._labelling.status.connect(lambda text: self.statusBar().showMessage(str(text), 6000))
             self.stack.addWidget(self._labelling)
         return self._labelling
 

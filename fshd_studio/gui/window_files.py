@@ -24,6 +24,19 @@ OPEN_JOB = "Opening the project"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".m4v", ".mpg", ".mpeg", ".webm"}
 
 
+def linked_lanes(session) -> tuple | None:  # noqa: ANN001 - a Session
+    """The linked .eaf's other tiers (for the timeline), or None when there is no link or it cannot be read
+    (the window then says why when it draws the lanes)."""
+    if session.linked_eaf is None or not session.linked_eaf.is_file():
+        return None
+    from fshd_studio.gui.elan_actions import lane_tiers, read_doc
+
+    try:
+        return tuple(lane_tiers(read_doc(session.linked_eaf), session.exercise_tier))
+    except Exception:  # noqa: BLE001 - optional lanes; _show_linked_tiers reports it
+        return None
+
+
 def classify_drop(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     """(projects, eaf files, videos) among dropped paths; anything else is ignored."""
     projects = [p for p in paths if p.name.endswith(".fshd.json") or p.name.endswith(".fshd.json.autosave")]
@@ -81,15 +94,19 @@ class FileActions:
         for job in self.jobs.running(OPEN_JOB):  # the newest request wins
             job.cancel()
         self.statusBar().showMessage(f"Opening {path.name}…", 4000)
-        self.jobs.start(OPEN_JOB, lambda _report, cancel: ctl.load_timebases(loaded.session, cancel),
-                        on_done=lambda timebases: self._opened(loaded, path, recover, sidecar, timebases),
+        def read(_report, cancel):  # the videos' timestamps and the linked .eaf's lanes, off the GUI thread
+            return ctl.load_timebases(loaded.session, cancel), linked_lanes(loaded.session)
+
+        self.jobs.start(OPEN_JOB, read,
+                        on_done=lambda got: self._opened(loaded, path, recover, sidecar, *got),
                         on_error=lambda text: self.prompts.error("Cannot open project", text),
                         on_cancelled=lambda: self.statusBar().showMessage(f"Opening {path.name} cancelled", 4000))
         return True
 
-    def _opened(self: MainWindow, loaded, path: Path, recovered: bool, source: Path | None, timebases) -> None:
+    def _opened(self: MainWindow, loaded, path: Path, recovered: bool, source: Path | None, timebases,
+                lanes) -> None:
         dirty = recovered or loaded.migrated_from is not None
-        self.controller.set_session(loaded.session, path, dirty=dirty, timebases=timebases)
+        self.controller.set_session(loaded.session, path, dirty=dirty, timebases=timebases, elan_lanes=lanes)
         self._remember(path)
         if recovered:
             self.autosaver.autosave_now()  # keep the recovered work safe until it is saved
