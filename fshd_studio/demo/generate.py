@@ -37,7 +37,7 @@ def default_cameras(size_scale: float = 1.0) -> tuple[CameraSpec, CameraSpec]:
 @dataclass(frozen=True)
 class DemoResult:
     project: Path
-    eaf: Path | None
+    eaf: Path
     videos: dict[str, Path]
     segments: dict[int, Segment]
     offsets: dict[str, float]
@@ -137,11 +137,9 @@ def make_demo(out_dir: Path, *, seed: int = 0, weakness: float = 0.0, weak_side:
     return DemoResult(project, eaf, videos, segments, {c.id: c.offset_ms for c in cameras}, truth)
 
 
-def _write_eaf(session: Session, path: Path) -> Path | None:
-    try:
-        from fshd_studio.io.elan import write_session_eaf
-    except ImportError:
-        return None
+def _write_eaf(session: Session, path: Path) -> Path:
+    from fshd_studio.io.elan import write_session_eaf
+
     write_session_eaf(session, path)
     return path
 
