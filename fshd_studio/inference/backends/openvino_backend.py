@@ -106,6 +106,7 @@ class OpenVINOBackend:
         self.loaded_from_cache = False
         self._engines: dict[int, Any] = {}      # per clip side: compiled on first use (or the torch fallback)
         self._ov_forwards = 0
+        self._mapped: list[np.ndarray] = []
 
     def _effective_precision(self, asked: str) -> tuple[str, str]:
         if asked == "int8":
@@ -131,7 +132,10 @@ class OpenVINOBackend:
         meta = ov_cache.read_meta(folder)
         if meta is not None and meta.device == self.cpu_name and meta.weights_sha256 == self.weights_sha256:
             try:
-                compiled = self.core.import_model((folder / ov_cache.BLOB_FILE).read_bytes(), "CPU", config)
+                # mapped, not read: the blob holds the weights (~350 MB for ViT-B); copy-on-write, file untouched
+                blob = np.memmap(folder / ov_cache.BLOB_FILE, dtype=np.uint8, mode="c")
+                compiled = self.core.import_model(self.ov.Tensor(blob, shared_memory=True), "CPU", config)
+                self._mapped.append(blob)       # the compiled model may use this memory: keep it mapped
                 self.loaded_from_cache = True
                 return compiled
             except Exception:  # noqa: BLE001 - a damaged or foreign blob: convert again
@@ -217,7 +221,7 @@ def convert(model: Any, side: int = CLIP_SIDE) -> Any:
     ov = import_openvino()
     cfg = model.cfg
     model.set_attention("sdpa")
-    example = torch.zeros((2, cfg.snippets, cfg.num_frames, side, side, 3), dtype=torch.uint8)
+    example = torch.zeros((1, cfg.snippets, cfg.num_frames, side, side, 3), dtype=torch.uint8)
     shape = ov.PartialShape([-1, cfg.snippets, cfg.num_frames, side, side, 3])
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)   # shape checks traced as constants: intended
