@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-PARAM_VERSION = 6  # bump whenever a change here or in the algorithms changes the output
+PARAM_VERSION = 7  # bump whenever a change here or in the algorithms changes the output
 SCHEMA_VERSION = 1  # the on-disk format (see fshd_studio/preprocess/store.py)
 
 # Subject-side landmark ids of the MediaPipe face mesh (468 points). "right" = the patient's right,
