@@ -40,7 +40,7 @@ class VotesView(QFrame):
         lay.addLayout(self._grid)
         lay.addWidget(self.rule)
         lay.addWidget(self.note)
-        self.labels: dict[str, tuple[QLabel, QLabel, QLabel, QLabel]] = {}
+        self.labels: dict[str, tuple[QLabel, ...]] = {}
         self.set_votes([], {}, "")
 
     def set_votes(self, votes: list[CameraVote], camera_labels: dict[str, str], note: str) -> None:
@@ -50,7 +50,7 @@ class VotesView(QFrame):
                 item.widget().hide()
                 item.widget().deleteLater()
         self.labels.clear()
-        for col, head in enumerate(("", "FSHD", "against", "gives")):
+        for col, head in enumerate(("", "FSHD", "against", "scored", "the rule gives")):
             lab = QLabel(f"<span style='color:#666'>{head}</span>", self)
             self._grid.addWidget(lab, 0, col)
         for i, v in enumerate(votes, start=1):
@@ -58,8 +58,8 @@ class VotesView(QFrame):
             verdict = verdict_text(v)
             colour = "#b8322d" if v.fshd else ("#3c78be" if v.fshd is False else "#666")
             row = (QLabel(f"<b>{name}</b>" if v.camera_id == COMBINED else name, self),
-                   QLabel(str(v.fshd_votes), self), QLabel(str(v.against_votes), self),
-                   QLabel(f"<b style='color:{colour}'>{verdict}</b> of {v.exercises}", self))
+                   QLabel(str(v.fshd_votes), self), QLabel(str(v.against_votes), self), QLabel(str(v.exercises), self),
+                   QLabel(f"<b style='color:{colour}'>{verdict}</b>", self))
             for col, lab in enumerate(row):
                 self._grid.addWidget(lab, i, col)
             self.labels[v.camera_id] = row

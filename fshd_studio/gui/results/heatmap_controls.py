@@ -66,6 +66,9 @@ class HeatmapControls(QWidget):
         lay.addLayout(row)
         lay.addWidget(self.text)
         lay.addLayout(self.stills_row)
+        self.captions = QLabel(self)
+        self.captions.setObjectName("heatmapCaptions")
+        lay.addWidget(self.captions)
         overlay.changed.connect(self.refresh)
         overlay.message.connect(self.text.setText)
         self.refresh()
@@ -85,9 +88,16 @@ class HeatmapControls(QWidget):
             self.stills[cam].setPixmap(rgb_pixmap(ch.still).scaled(SHOWN_SIDE, SHOWN_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
                                                                   Qt.TransformationMode.SmoothTransformation))
             self.stills[cam].setToolTip(f"Camera {cam}, frame {ch.heatmaps.still_frame()}")
+        self.captions.setText("   ".join(f"{self._camera_label(cam)}: frame {ch.heatmaps.still_frame()}"
+                                       for cam, ch in heat.items()))
         self.png_button.setEnabled(bool(heat))
         self.gif_button.setEnabled(bool(heat))
         self.text.setText(self.overlay.text)
+
+    def _camera_label(self, camera_id: str) -> str:
+        session = self.overlay.win.controller.session
+        cam = next((c for c in session.cameras if c.id == camera_id), None) if session else None
+        return (cam.label or cam.id) if cam else camera_id
 
     def export(self, kind: str) -> None:
         """Every camera's heatmaps of the selected exercise: a still (PNG) or all frames (GIF), one file each."""

@@ -73,15 +73,16 @@ class Row:
         a = self.score.asymmetry if self.score is not None else None
         if a is None:
             return ""
-        side = f" · {a.weaker_side} weaker" if a.weaker_side else ""
+        side = f" · patient's {a.weaker_side} weaker" if a.weaker_side else ""
         return f"{a.asymmetry_index:.2f}{side}"
 
     def asymmetry_tip(self) -> str:
         a = self.score.asymmetry if self.score is not None else None
         if a is None:
             return ""
-        return (f"{a.measure}: peak right {a.peak_right:.3g}, peak left {a.peak_left:.3g}, asymmetry index "
-                f"{a.asymmetry_index:.3f}" + (f"; weaker side {a.weaker_side}" if a.weaker_side else "")
+        return (f"{a.measure}: peak on the patient's right {a.peak_right:.3g}, left {a.peak_left:.3g} (IOD), "
+                f"asymmetry index {a.asymmetry_index:.3f}"
+                + (f"; weaker side: the patient's {a.weaker_side}" if a.weaker_side else "")
                 + (f" ({a.note})" if a.note else ""))
 
     def flags(self) -> list[str]:
