@@ -129,7 +129,7 @@ def test_results_load_with_project_and_go_stale(qtbot, app_settings, demo_copy) 
     assert rows[(3, "front")].state == "current" and rows[(1, "front")].p_text() == NOT_IN_MODEL
     assert "scores only exercises 3, 5" in panel.model_label.text()
     assert panel.banner.isVisible()
-    assert rows[(3, "side")].asymmetry_text() == "0.25 · left weaker" and "cheek_bulge" in rows[(3, "side")].asymmetry_tip()
+    assert rows[(3, "side")].asymmetry_text() == "0.25 · patient's left weaker" and "cheek_bulge" in rows[(3, "side")].asymmetry_tip()
     assert "shorter" in rows[(3, "side")].flags_text()
     # move exercise 3's segment: its rows turn stale, the others stay current
     seg = w.controller.session.segments[3]

@@ -62,7 +62,7 @@ class CompareDialog(QDialog):
                 else:
                     text = f"{cell.p_fshd:.2f} · {CLASS_NAMES.get(cell.predicted_class or '', '—')}"
                 if cell.asymmetry_index is not None:
-                    text += f" · {cell.asymmetry_index:.2f}" + (f" ({cell.weaker_side} weaker)"
+                    text += f" · {cell.asymmetry_index:.2f}" + (f" (patient's {cell.weaker_side} weaker)"
                                                                if cell.weaker_side else "")
                 t.setItem(r, c, QTableWidgetItem(text))
             ch = tr.change

@@ -1,7 +1,7 @@
 """The report's asymmetry plot as a PNG (numpy + cv2 drawing, no plotting library, no Qt).
 
 One line per exercise, one bar per camera: the asymmetry index of the exercise's movement
-(|right − left| / (right + left), 0 symmetric … 1 one side only), coloured by the weaker side.
+(|right − left| / (right + left), 0 symmetric … 1 one side only), coloured by the weaker side (the patient's).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def asymmetry_chart(rows: list[ExerciseRow], cameras: list[str]) -> np.ndarray:
             rect(LABEL_W, y0, max(x1, LABEL_W + 1), y0 + bar_h - 1, COLOURS.get(a.weaker_side, COLOURS[""]))
             text(cam, x1 + 4, y0 + bar_h - 2, 0.32)
     ly = h - 12
-    for k, (side, label) in enumerate((("right", "weaker side: right"), ("left", "weaker side: left"),
+    for k, (side, label) in enumerate((("right", "weaker: patient's right"), ("left", "weaker: patient's left"),
                                        ("", "no clear movement"))):
-        x = LABEL_W + k * 150
+        x = 8 + k * 180
         rect(x, ly - 9, x + 12, ly + 1, COLOURS[side])
         text(label, x + 17, ly, 0.38)
     return img

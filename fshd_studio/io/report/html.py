@@ -120,7 +120,7 @@ def _asym_text(r: ExerciseRow) -> str:
     a = r.asymmetry
     if a is None or not math.isfinite(a.asymmetry_index):
         return "—"
-    side = f", weaker {a.weaker_side}" if a.weaker_side else ""
+    side = f" · weaker: patient's {a.weaker_side}" if a.weaker_side else ""
     return f"{a.asymmetry_index:.2f}{e(side)}"
 
 
@@ -138,7 +138,8 @@ def _exercise_table(c: ReportContent) -> str:
             "cellpadding='2' border='1' style='border-color:#cccccc'>"
             f"{head}{''.join(body)}</table><p class='small'>P(FSHD) ≥ 0.5 counts as a vote for FSHD. Asymmetry: "
             "|right − left| / (right + left) of the exercise's movement, from the face landmarks (0 symmetric, "
-            "1 one side only). Rows marked yellow were scored before their segment moved: score again.</p>")
+            "1 one side only); sides are the patient's (the patient's left is the image's right in a front camera "
+            "that is not mirrored). Rows marked yellow were scored before their segment moved: score again.</p>")
 
 
 def _stills(c: ReportContent, images: dict[tuple[int, str], str]) -> str:
