@@ -89,9 +89,12 @@ def test_score_from_window_cancel_then_score_again(qtbot, app_settings, demo_cop
     assert not results_path(demo_copy).exists()  # a cancelled job saves nothing
     assert dock.panel.score_button.isEnabled()
     # score again (the toolbar's button this time), and let it finish
+    said = []
+    state.progressed.connect(lambda _p: said.append(dock.panel.job_label.text()))
     w.actions_by_id["score_session"].trigger()
     assert state.running
     qtbot.waitUntil(lambda: state.results is not None, timeout=240000)
+    assert any(t.startswith(f"Scoring on {state.results.provenance.backend}") for t in said), said  # device named
     assert any(running and live for running, live in seen)  # rows appeared while the job was running
     model = dock.panel.model
     session = w.controller.session

@@ -190,7 +190,8 @@ class ResultsPanel(QWidget):
         else:
             self.progress.setRange(0, 0)
         left = format_seconds(job.seconds_left())
-        self.job_label.setText(f"{p.stage.replace('_', ' ')}" + (f" · {left}" if left else ""))
+        engine = f" on {self.state.engine}" if self.state.engine else ""
+        self.job_label.setText(f"Scoring{engine}: {p.stage.replace('_', ' ')}" + (f" · {left}" if left else ""))
 
     def _on_message(self, _text: str) -> None:
         self.status_label.setText(self._status_text())

@@ -35,12 +35,21 @@ class ModelInfo:
                    card.intended_use)
 
 
+@dataclass(frozen=True)
+class EngineChoice:
+    """Where the model will run, said before the (slow) loading: e.g. "openvino (cpu)", "torch (cuda)"."""
+
+    text: str
+
+
 def score_with_card(session: Session, model_dir: Path, project_path: Path, *, report: Callable[[Progress], None],
                     cancel: threading.Event, partial: Callable[[object], None]) -> SessionResults:
+    from fshd_studio.inference.backends.available import auto_choice
     from fshd_studio.inference.session import score_session
     from fshd_studio.model.checkpoint import read_card
 
     report(Progress("reading the model card", 0, 0))
     partial(ModelInfo.of_card(read_card(model_dir)))
+    partial(EngineChoice(auto_choice()))  # score_session below runs with backend and device "auto"
     return score_session(session, model_dir, project_path=project_path, report=report, cancel=cancel,
                          on_score=partial)

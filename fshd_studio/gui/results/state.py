@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.results import ExerciseScore, SessionResults
 from fshd_studio.gui.results.child_process import call_in_child
-from fshd_studio.gui.results.scoring_work import ModelInfo, score_with_card
+from fshd_studio.gui.results.scoring_work import EngineChoice, ModelInfo, score_with_card
 
 if TYPE_CHECKING:
     from fshd_studio.gui.jobs import Job, JobRunner
@@ -59,6 +59,7 @@ class ResultsState(QObject):
         self.model: ModelInfo | None = None
         self.job: Job | None = None
         self.stale: set[int] = set()
+        self.engine = ""                # where the running job's model runs, once it is known
         self.status = ""
         controller.session_loaded.connect(self.load_for_project)
         controller.segment_changed.connect(lambda _ex: self._refresh_stale())
@@ -133,7 +134,7 @@ class ResultsState(QObject):
                                     partial=box[0].partial)
             return results, save_beside(project, results)  # the write (fsync) off the GUI thread
 
-        self.live = {}
+        self.live, self.engine = {}, ""
         job = self.runner.start(JOB_NAME, work, on_done=lambda r: self._done(job, r),
                                 on_error=lambda m: self._failed(job, m), on_cancelled=lambda: self._cancelled(job),
                                 on_progress=self.progressed.emit, on_partial=lambda obj: self._partial(job, obj))
@@ -154,6 +155,8 @@ class ResultsState(QObject):
             return
         if isinstance(obj, ModelInfo):
             self.model = obj
+        elif isinstance(obj, EngineChoice):
+            self.engine = obj.text
         elif isinstance(obj, ExerciseScore):
             self.live[(obj.exercise_id, obj.camera_id)] = obj
         self.changed.emit()
