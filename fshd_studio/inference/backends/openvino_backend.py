@@ -5,8 +5,8 @@
 
 The torch module (uint8 normalisation and resize, encoder with adapters, Upconv, light transformer, both
 heads and their softmax) is converted with `openvino.convert_model` once per weights × OpenVINO version ×
-precision and the compiled model is kept in the user cache (ov_cache.py); later runs load it in well under
-a second. bf16 is used where the CPU has it, else fp32 with a note; int8 is the model folder's quantised copy
+precision and the compiled model is kept in the user cache (ov_cache.py); later runs map it back in (ViT-B:
+0.35 s of CPU, plus hashing the weights, which the results' provenance does anyway). bf16 is used where the CPU has it, else fp32 with a note; int8 is the model folder's quantised copy
 (quantize.py), used only when its model card records that the parity check held.
 
 OpenVINO's telemetry package is kept out of the process (`import_openvino`): conversion and quantisation
@@ -59,7 +59,9 @@ def open_openvino(model_dir: Path, precision: str = "fp32") -> Any:
     from fshd_studio.inference.backends.torch_backend import TorchBackend
 
     try:
-        return OpenVINOBackend(model_dir, precision)
+        engine = OpenVINOBackend(model_dir, precision)
+        engine.prepare()            # now, for preprocess's clip size: the caller's "load model" stage
+        return engine
     except UserError:
         raise                                       # the model folder itself is wrong: torch would fail too
     except Exception as exc:  # noqa: BLE001 - any failure of OpenVINO means "use torch"
