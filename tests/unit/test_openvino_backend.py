@@ -174,3 +174,24 @@ def test_scoring_with_openvino_opens_no_network_connection(tmp_path):
     assert out["attempts"] == [], out
     assert out["telemetry_module"] == "None"
     assert not (tmp_path / "home" / "intel").exists()      # no telemetry consent or client id written
+
+
+def test_model_info_lists_the_backends_of_this_machine():
+    from fshd_studio.inference.backends.openvino_backend import cpu_has_bf16
+
+    run = subprocess.run([sys.executable, "-m", "fshd_studio", "model", "info", str(MODEL)], capture_output=True,
+                         text=True, cwd=REPO, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    info = json.loads(run.stdout)
+    rows = {(b["backend"], b["device"]): b for b in info["backends"]}
+    assert rows[("torch", "cpu")]["precisions"] == ["fp32"]
+    ov = rows[("openvino", "cpu")]
+    assert ov["version"] and "fp32" in ov["precisions"]
+    assert ("bf16" in ov["precisions"]) == cpu_has_bf16()
+    from fshd_studio.inference.backends.quantize import int8_status
+    from fshd_studio.inference.session import weights_sha256
+    from fshd_studio.model.checkpoint import read_card
+
+    int8 = int8_status(MODEL, read_card(MODEL), weights_sha256(MODEL))
+    assert ("int8" in ov["precisions"]) == int8.enabled and (int8.enabled or int8.reason in ov["note"])
+    assert info["auto_backend"] in ("openvino (cpu)", "torch (cuda)")
