@@ -7,6 +7,9 @@ that bypass this path can score ~99 % FSHD on everything (it did): this test is 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -35,6 +38,16 @@ def _pipeline_input(tmp_path, camera: int, weakness: float) -> np.ndarray:
         res = process_clip(reader, reader.timebase, 0, reader.timebase.frame_count - 1, PreprocessParams(), "none")
     assert res.usable and res.snippets is not None
     return res.snippets
+
+
+def test_the_shipped_model_card_records_its_recipe_and_names_no_machine_path():
+    card = read_card(MODEL)
+    assert card.synthetic and "nothing clinically" in card.trained_on
+    assert card.exercises and set(card.exercises) <= set(range(1, 16))
+    assert card.training["recipe"] and card.training["encoder"]
+    text = json.dumps(json.loads((MODEL / "model_card.json").read_text(encoding="utf-8")))
+    for machine in ("/tmp", "/work", "/home", "C:\\\\", str(Path.home())):
+        assert machine not in text, machine
 
 
 @pytest.mark.slow
