@@ -44,6 +44,11 @@ class VotesView(QFrame):
         self.set_votes([], {}, "")
 
     def set_votes(self, votes: list[CameraVote], camera_labels: dict[str, str], note: str) -> None:
+        if [v.camera_id for v in votes] == list(self.labels):  # same rows: new numbers in place
+            for v in votes:
+                self._fill(self.labels[v.camera_id], v)
+            self._set_rule(votes, note)
+            return
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
@@ -55,14 +60,22 @@ class VotesView(QFrame):
             self._grid.addWidget(lab, 0, col)
         for i, v in enumerate(votes, start=1):
             name = "Both cameras" if v.camera_id == COMBINED else camera_labels.get(v.camera_id, v.camera_id)
-            verdict = verdict_text(v)
-            colour = "#b8322d" if v.fshd else ("#3c78be" if v.fshd is False else "#666")
             row = (QLabel(f"<b>{name}</b>" if v.camera_id == COMBINED else name, self),
-                   QLabel(str(v.fshd_votes), self), QLabel(str(v.against_votes), self), QLabel(str(v.exercises), self),
-                   QLabel(f"<b style='color:{colour}'>{verdict}</b>", self))
+                   *(QLabel(self) for _ in range(4)))
+            self._fill(row, v)
             for col, lab in enumerate(row):
                 self._grid.addWidget(lab, i, col)
             self.labels[v.camera_id] = row
+        self._set_rule(votes, note)
+
+    @staticmethod
+    def _fill(row: tuple[QLabel, ...], v: CameraVote) -> None:
+        colour = "#b8322d" if v.fshd else ("#3c78be" if v.fshd is False else "#666")
+        for lab, text in zip(row[1:], (str(v.fshd_votes), str(v.against_votes), str(v.exercises),
+                                       f"<b style='color:{colour}'>{verdict_text(v)}</b>")):
+            lab.setText(text)
+
+    def _set_rule(self, votes: list[CameraVote], note: str) -> None:
         rules = {v.rule for v in votes} or {VOTE_RULE}
         self.rule.setText("<span style='color:#555'>Rule: " + " / ".join(sorted(rules)) + "</span>")
         self.note.setText(note)

@@ -34,6 +34,7 @@ class ResultsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("resultsPanel")
         self.state = state
+        self._fitted: list = []  # the rows the column widths were fitted to
         self._build()
         state.changed.connect(self.refresh)
         state.progressed.connect(self._on_progress)
@@ -85,10 +86,8 @@ class ResultsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setMinimumHeight(8 * self.table.verticalHeader().defaultSectionSize())
         head = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
-                                    QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.ResizeToContents,
-                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
-            head.setSectionResizeMode(col, mode)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # fitted in _fit_columns, not per change
+        head.setStretchLastSection(True)
         head.resizeSection(COL_P, 170)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_row(cur.row()))
         self.votes = VotesView(self)
@@ -120,8 +119,12 @@ class ResultsPanel(QWidget):
         m = st.model
         self.banner.setVisible(bool(m and m.synthetic))
         self.model_label.setText(self._model_text())
-        self.model.set_rows(build_rows(session, st.scores(), m.exercises if m else None,
-                                       set() if running else st.stale, running))
+        rows = build_rows(session, st.scores(), m.exercises if m else None, set() if running else st.stale, running)
+        fit = not running and [r.state for r in rows] != [r.state for r in self._fitted]
+        self.model.set_rows(rows)
+        if fit:  # a row changed kind (scored, stale, …): its texts' widths may have changed (not while scoring:
+            self._fitted = rows  # measuring every cell costs the event loop tens of ms each time)
+            self._fit_columns()
         self.score_button.setEnabled(session is not None and not running)
         self.score_button.setText("Score again" if st.results is not None and not running else "Score session")
         self.cancel_button.setEnabled(running and not (st.job and st.job.cancel_event.is_set()))
@@ -131,6 +134,13 @@ class ResultsPanel(QWidget):
             self.job_label.setText(self._provenance_text())
         self.status_label.setText(self._status_text())
         self._refresh_votes()
+
+    def _fit_columns(self) -> None:
+        head = self.table.horizontalHeader()
+        for col in range(self.model.columnCount() - 1):
+            if col != COL_P:
+                self.table.resizeColumnToContents(col)
+        head.resizeSection(COL_P, max(170, self.table.sizeHintForColumn(COL_P)))
 
     def _model_text(self) -> str:
         m = self.state.model

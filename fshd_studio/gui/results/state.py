@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.results import ExerciseScore, SessionResults
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fshd_studio.gui.jobs import Job, JobRunner
 
 JOB_NAME = "Scoring the session"
+COALESCE_MS = 50
 DEFAULT_MODEL = "demo-synthetic"
 
 
@@ -60,6 +61,10 @@ class ResultsState(QObject):
         self.job: Job | None = None
         self.stale: set[int] = set()
         self.engine = ""                # where the running job's model runs, once it is known
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(COALESCE_MS)
+        self._coalesce.timeout.connect(self.changed)
         self.status = ""
         controller.session_loaded.connect(self.load_for_project)
         controller.segment_changed.connect(lambda _ex: self._refresh_stale())
@@ -159,7 +164,8 @@ class ResultsState(QObject):
             self.engine = obj.text
         elif isinstance(obj, ExerciseScore):
             self.live[(obj.exercise_id, obj.camera_id)] = obj
-        self.changed.emit()
+        if not self._coalesce.isActive():  # a burst of scores (e.g. the rows the model does not score) is one redraw
+            self._coalesce.start()
 
     def _done(self, job: Job, outcome: tuple[SessionResults, str]) -> None:
         if job is not self.job:
