@@ -97,6 +97,16 @@ def test_toggle_computes_the_selected_exercise_on_the_job_runner(main_window, qt
     assert all(v.frame_overlay == w.results.heatmaps.paint for v in w.media.views.values())
     w.controller.select(1)  # not scored by the model: no job, a message instead
     assert "no current score" in controls.text.text() and not w.results.heatmaps.heat
+    # with the overlay off, a selection computes nothing until the heatmap tab is shown
+    controls.toggle.setChecked(False)
+    w.results.reveal()
+    w.results.panel.tabs.setCurrentIndex(0)
+    n = len(calls)
+    w.controller.select(3)
+    assert len(calls) == n and not w.jobs.running(heatmap_mod.JOB_NAME)
+    w.results.panel.tabs.setCurrentWidget(controls)
+    assert w.jobs.running(heatmap_mod.JOB_NAME)
+    qtbot.waitUntil(lambda: len(calls) == n + 1 and bool(w.results.heatmaps.heat), timeout=10000)
 
 
 def test_export_png_and_gif(main_window, qtbot, monkeypatch, tmp_path, window_project) -> None:

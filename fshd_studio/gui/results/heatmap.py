@@ -85,6 +85,7 @@ class HeatmapOverlay(QObject):
         super().__init__(parent)
         self.win, self.state = win, state
         self.enabled = False
+        self.shown = False
         self.opacity = 0.5
         self.exercise_id: int | None = None
         self.heat: dict[str, CameraHeat] = {}
@@ -175,8 +176,15 @@ class HeatmapOverlay(QObject):
             view.update()
         self.changed.emit()
 
+    def set_shown(self, shown: bool) -> None:
+        """The panel's heatmap tab is on screen (or not): its stills are wanted for the selected exercise."""
+        self.shown = shown
+        if shown:
+            self._on_selection(self.win.controller.selected())
+
     def _on_selection(self, exercise_id: int) -> None:
-        if exercise_id != self.exercise_id and (self.enabled or self.win.results.isVisible()):
+        """Only when someone looks (overlay on or the heatmap tab shown): the rollout loads the model."""
+        if exercise_id != self.exercise_id and (self.enabled or self.shown):
             self.compute(exercise_id)
 
     def _on_results(self) -> None:

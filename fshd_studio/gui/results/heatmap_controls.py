@@ -94,6 +94,14 @@ class HeatmapControls(QWidget):
         self.gif_button.setEnabled(bool(heat))
         self.text.setText(self.overlay.text)
 
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().showEvent(event)
+        self.overlay.set_shown(True)
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().hideEvent(event)
+        self.overlay.set_shown(False)
+
     def _camera_label(self, camera_id: str) -> str:
         session = self.overlay.win.controller.session
         cam = next((c for c in session.cameras if c.id == camera_id), None) if session else None
