@@ -39,6 +39,9 @@ class ResultsDock(QDockWidget):
         win.controller.session_loaded.connect(self._on_session_loaded)
         win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.setVisible(False)  # shown when there are results or the user scores
+        toggle = self.toggleViewAction()
+        toggle.setText("Results &panel")
+        win.menus["Analysis"].addAction(toggle)
         self._sync_actions()
 
     # ---- actions ------------------------------------------------------------------------------------
