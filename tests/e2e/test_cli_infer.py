@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-pytest.importorskip("torch")
 
 from fshd_studio.cli import run  # noqa: E402
 from fshd_studio.io.resources import models_dir  # noqa: E402

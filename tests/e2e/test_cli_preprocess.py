@@ -29,7 +29,6 @@ def _project(tmp_path: Path, video: Path) -> Path:
 
 @pytest.mark.slow
 def test_preprocess_writes_index_and_reports_progress(external, tmp_path):
-    pytest.importorskip("fshd_studio.io.video", reason="io/video.py has not landed yet")
     project = _project(tmp_path, external / "video" / "pyfeat_single_face.mp4")
     out = tmp_path / "out"
     res = _cli("preprocess", str(project), "--out", str(out), "--exercise", "7")

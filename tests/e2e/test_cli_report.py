@@ -10,7 +10,6 @@ import unicodedata
 
 import pytest
 
-pytest.importorskip("torch")
 
 from fshd_studio.cli import run  # noqa: E402
 from fshd_studio.io.protocol_file import load_protocol  # noqa: E402

@@ -11,7 +11,7 @@ from fshd_studio.core.session import Span
 from tests.gui.test_main_window_elan import imported
 from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
-etree = pytest.importorskip("lxml.etree")
+from lxml import etree
 
 
 def state(c) -> tuple:

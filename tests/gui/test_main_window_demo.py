@@ -14,7 +14,7 @@ from tests.gui.timeline_helpers import drag
 from tests.gui.window_fixtures import open_window, wait_frames
 from tests.gui.window_fixtures import app_settings  # noqa: F401
 
-etree = pytest.importorskip("lxml.etree")
+from lxml import etree
 
 
 @pytest.fixture

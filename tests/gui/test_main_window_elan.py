@@ -11,8 +11,7 @@ from fshd_studio.core.session import Span
 from tests.gui.window_fixtures import OFFSET_MS, open_window
 from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
-etree = pytest.importorskip("lxml.etree")
-pytest.importorskip("fshd_studio.io.elan")
+from lxml import etree
 
 
 def imported(qtbot, w, path: Path, tier: str | None = None) -> bool:

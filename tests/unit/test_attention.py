@@ -5,8 +5,8 @@ region of the ORIGINAL camera frame after the stored alignment is inverted."""
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-cv2 = pytest.importorskip("cv2")
+import torch
+import cv2
 
 from fshd_studio.core.errors import UserError  # noqa: E402
 from fshd_studio.inference.attention import (exercise_heatmaps, heatmaps_from_rollout, rollout_received,  # noqa: E402

@@ -34,7 +34,7 @@ def test_project_holds_the_true_segments_and_offsets(demo_project):
 
 
 def test_eaf_matches_the_project(demo_project):
-    elan = pytest.importorskip("fshd_studio.io.elan")
+    from fshd_studio.io import elan
     assert demo_project.eaf is not None
     doc = elan.read_eaf(demo_project.eaf)
     imp = elan.import_exercises(doc, load_project(demo_project.project).session.protocol)
@@ -107,7 +107,7 @@ def test_clip_is_deterministic_and_varied_by_seed():
 
 
 def test_cached_landmarks_match_a_fresh_face_mesh_run():
-    mp = pytest.importorskip("mediapipe")
+    import mediapipe as mp
     face = astronaut_face()
     with mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1) as fm:
         res = fm.process(face.image)

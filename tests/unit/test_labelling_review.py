@@ -66,7 +66,7 @@ def test_exported_names_are_unique_and_mapped_back_to_their_source(tmp_path):
 
 
 def test_jpeg_exif_orientation_is_applied(tmp_path):
-    image = pytest.importorskip("PIL.Image")
+    from PIL import Image as image
     pixels = np.zeros((30, 60, 3), np.uint8)  # stored landscape, 60 wide
     pixels[:, :10] = 255
     im = image.fromarray(pixels)

@@ -14,7 +14,7 @@ from fshd_studio.preprocess import load_preprocessed, preprocess_session
 from fshd_studio.preprocess.alignment import apply_matrix
 from fshd_studio.preprocess.params import LEFT_EYE_CORNERS, RIGHT_EYE_CORNERS, PreprocessParams, template_eye_centres
 
-pytest.importorskip("fshd_studio.io.video", reason="io/video.py has not landed yet")
+
 pytestmark = pytest.mark.slow
 
 
