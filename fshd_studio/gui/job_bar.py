@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from fshd_studio.gui.jobs import Job, JobRunner
+
+
+LABEL_MAX = 360
 
 
 def format_seconds(s: float | None) -> str:
@@ -19,8 +23,12 @@ class JobBar(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.label = QLabel()
+        # a long job name must never widen the window: the label takes what is left and elides the rest
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(120)
+        self.label.setMaximumWidth(LABEL_MAX)
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(220)
+        self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop this job (what it finished so far is kept)")
@@ -45,7 +53,9 @@ class JobBar(QWidget):
         stage = p.stage.replace("_", " ") if p else "starting"
         more = len(self.runner.running()) - 1
         extra = f" (+{more} more)" if more > 0 else ""
-        self.label.setText(f"{job.name}: {stage}{extra}  {format_seconds(job.seconds_left())}".rstrip())
+        text = f"{job.name}: {stage}{extra}  {format_seconds(job.seconds_left())}".rstrip()
+        self.label.setToolTip(text)
+        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, LABEL_MAX))
         if p is not None and p.total > 0:
             self.bar.setRange(0, p.total)
             self.bar.setValue(min(p.done, p.total))

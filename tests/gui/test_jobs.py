@@ -12,6 +12,7 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Progress, check_cancel
 from fshd_studio.gui.job_bar import JobBar, format_seconds
 from fshd_studio.gui.jobs import JobRunner
+from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 
 def test_progress_partials_and_result_arrive_on_the_gui_thread(qtbot) -> None:
@@ -99,3 +100,25 @@ def test_errors_become_one_message_and_shutdown_cancels(qtbot) -> None:
 
 def test_time_left_is_plain_words() -> None:
     assert format_seconds(None) == "" and format_seconds(42) == "42 s left" and format_seconds(125) == "2 min 05 s left"
+
+
+def test_a_running_job_never_widens_the_window(qtbot, app_settings) -> None:
+    from tests.gui.window_fixtures import open_window
+
+    w = open_window(qtbot, None)
+    w.resize(1200, 800)
+    qtbot.wait(50)
+    width = w.width()
+    release = threading.Event()
+
+    def work(report, cancel):
+        report(Progress("a very long stage name " * 6, 1, 3))
+        release.wait(5)
+
+    w.jobs.start("Scoring the session of a patient with a long project name " * 3, work)
+    qtbot.waitUntil(lambda: w.job_bar.isVisible() and bool(w.job_bar.label.text()), timeout=3000)
+    qtbot.wait(100)
+    assert w.width() == width and w.job_bar.label.toolTip().startswith("Scoring the session")
+    release.set()
+    qtbot.waitUntil(lambda: not w.jobs.running(), timeout=5000)
+    w.close()
