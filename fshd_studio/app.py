@@ -7,6 +7,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     import logging
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the packaged app's scoring child starts through this entry point
 
     from fshd_studio import __version__
     from fshd_studio.cli import run
