@@ -47,17 +47,14 @@ def make_model(folder: Path, config: str) -> Path:
 
 def int8_engine(model_dir: Path, clips: np.ndarray, calib: int) -> Callable[[np.ndarray], tuple]:
     """The NNCF-quantised model compiled directly (the parity gate of open_backend is for real models)."""
-    import nncf
-
-    from fshd_studio.inference.backends.openvino_backend import convert, import_openvino
+    from fshd_studio.inference.backends.openvino_backend import import_openvino
+    from fshd_studio.inference.backends.quantize import quantize_openvino
     from fshd_studio.model.checkpoint import load_model
 
     ov = import_openvino()
     model, _card = load_model(model_dir, "cpu")
     rng = np.random.default_rng(1)
-    data = [rng.integers(0, 256, clips.shape[1:], dtype=np.uint8) for _ in range(calib)]
-    q = nncf.quantize(convert(model, clips.shape[3]), nncf.Dataset(data, lambda c: c[None]),
-                      model_type=nncf.ModelType.TRANSFORMER, subset_size=calib)
+    q = quantize_openvino(model, [rng.integers(0, 256, clips.shape[1:], dtype=np.uint8) for _ in range(calib)])
     compiled = ov.Core().compile_model(q, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
 
     def forward(x: np.ndarray) -> tuple:

@@ -102,24 +102,20 @@ def read_int8_model(core: Any, model_dir: Path, side: int) -> Any:
 def quantize_model(model_dir: Path, calibration: Sequence[np.ndarray], check: Sequence[np.ndarray], *,
                    sources: Sequence[str] = ()) -> Int8Record:
     """Quantise, save the int8 IR in the model folder, check parity and record it in the card."""
-    from fshd_studio.inference.backends.openvino_backend import convert, import_openvino
+    from fshd_studio.inference.backends.openvino_backend import import_openvino
     from fshd_studio.inference.session import weights_sha256
     from fshd_studio.model.checkpoint import load_model
     from fshd_studio.model.predict import probabilities
 
     ov = import_openvino()
-    import nncf  # after import_openvino has kept the telemetry package out: NNCF then uses its no-op stub
+    import nncf  # after import_openvino: see quantize_openvino
 
     if not calibration or not check:
         raise UserError("quantisation needs calibration clips and check clips (preprocessed sessions); none given")
     model_dir = Path(model_dir)
     model, card = load_model(model_dir, "cpu")
     side = int(calibration[0].shape[2])
-    dataset = nncf.Dataset(list(calibration), lambda clip: clip[None])
-    nncf.set_log_level(logging.WARNING)
-    with contextlib.redirect_stdout(sys.stderr):     # NNCF's progress bars: stdout is the CLI's JSON
-        quantised = nncf.quantize(convert(model, side), dataset, model_type=nncf.ModelType.TRANSFORMER,
-                                  subset_size=len(calibration))
+    quantised = quantize_openvino(model, calibration)
     ov.save_model(quantised, str(model_dir / INT8_XML), compress_to_fp16=False)
     compiled = ov.Core().compile_model(str(model_dir / INT8_XML), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
     import torch
@@ -136,6 +132,21 @@ def quantize_model(model_dir: Path, calibration: Sequence[np.ndarray], check: Se
                         datetime.now(timezone.utc).isoformat(timespec="seconds"))
     _record_in_card(model_dir, record)
     return record
+
+
+def quantize_openvino(model: Any, calibration: Sequence[np.ndarray]) -> Any:
+    """NNCF post-training quantisation of the converted model (an openvino.Model), calibrated on `calibration`
+    (uint8 clips, one at a time)."""
+    from fshd_studio.inference.backends.openvino_backend import convert, import_openvino
+
+    import_openvino()
+    import nncf  # after import_openvino has kept the telemetry package out: NNCF then uses its no-op stub
+
+    dataset = nncf.Dataset(list(calibration), lambda clip: clip[None])
+    nncf.set_log_level(logging.WARNING)
+    with contextlib.redirect_stdout(sys.stderr):     # NNCF's progress bars: stdout is the CLI's JSON
+        return nncf.quantize(convert(model, int(calibration[0].shape[2])), dataset,
+                             model_type=nncf.ModelType.TRANSFORMER, subset_size=len(calibration))
 
 
 def preprocessed_clips(folders: Sequence[Path]) -> list[np.ndarray]:
