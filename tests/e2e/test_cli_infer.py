@@ -66,15 +66,27 @@ def test_infer_with_no_readable_video_says_so(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_infer_scores_only_what_the_model_was_trained_on_unless_asked(demo_project, tmp_path, capsys):
+    import torch
+
+    from fshd_studio.model.checkpoint import ModelCard, save_model
+    from fshd_studio.model.config import preset
+    from fshd_studio.model.network import FSHDModel
+
+    torch.manual_seed(0)
+    model = tmp_path / "ex14-model"  # a model whose card says it learned exercise 14 only
+    save_model(FSHDModel(preset("tiny")), model, ModelCard(model_id="ex14", trained_on="nothing", synthetic=True,
+                                                           exercises=[14]))
     out = tmp_path / "r.json"
     pre = str(tmp_path / "pre")
-    assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre]) == 0
+    base = ["infer", str(demo_project.project), "--model", str(model), "--device", "cpu", "--json", str(out),
+            "--preprocessed", pre]
+    assert run(base) == 0
     err = capsys.readouterr().err
     doc = json.loads(out.read_text())
     scored = {r["exercise"] for r in doc["results"] if r["p_fshd"] is not None}
     assert doc["model_exercises"] == [14] and scored == {14}
     assert "trained on exercise(s) [14]" in err
-    assert run(["infer", str(demo_project.project), "--device", "cpu", "--json", str(out), "--preprocessed", pre,
-                "--exercise", "7"]) == 0
+    assert all("not scored by this model" in r["reason"] for r in doc["results"] if r["exercise"] != 14)
+    assert run([*base, "--exercise", "7"]) == 0
     assert "not [7]" in capsys.readouterr().err
     assert {r["exercise"] for r in json.loads(out.read_text())["results"] if r["p_fshd"] is not None} == {7}
