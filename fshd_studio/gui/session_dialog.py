@@ -52,6 +52,23 @@ class _PatientFields(QWidget):
                 self.annotator.text().strip())
 
 
+def _lay_out(dialog: QDialog, cams: QWidget, ok_text: str = "") -> None:
+    """Patient fields, cameras, the problems line and OK/Cancel — the frame both session dialogs share."""
+    dialog.problems = QLabel(dialog)
+    dialog.problems.setWordWrap(True)
+    dialog.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                      dialog)
+    if ok_text:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    dialog.buttons.accepted.connect(dialog.accept)
+    dialog.buttons.rejected.connect(dialog.reject)
+    dialog.fields.patient.textChanged.connect(dialog._refresh)
+    lay = QVBoxLayout(dialog)
+    for w in (dialog.fields, cams, dialog.problems, dialog.buttons):
+        lay.addWidget(w)
+    dialog._refresh()
+
+
 class NewSessionDialog(QDialog):
     def __init__(self, draft: NewSession, start_dir: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,21 +99,8 @@ class NewSessionDialog(QDialog):
             self.labels.append(label)
             self.paths.append(path)
         grid.setColumnStretch(1, 1)
-        self.problems = QLabel(self)
+        _lay_out(self, cams, ok_text="Create session")
         self.problems.setObjectName("newSessionProblems")
-        self.problems.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create session")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.fields.patient.textChanged.connect(self._refresh)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.fields)
-        lay.addWidget(cams)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
-        self._refresh()
 
     def draft(self) -> NewSession:
         patient, date, annotator = self.fields.values()
@@ -136,19 +140,7 @@ class SessionPropertiesDialog(QDialog):
             edit.setToolTip(f"video: {videos.get(camera_id, '')} (File → Relocate video changes it)")
             form.addRow(f"{camera_id}", edit)
             self.labels[camera_id] = edit
-        self.problems = QLabel(self)
-        self.problems.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.fields.patient.textChanged.connect(self._refresh)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.fields)
-        lay.addWidget(cams)
-        lay.addWidget(self.problems)
-        lay.addWidget(self.buttons)
-        self._refresh()
+        _lay_out(self, cams)
 
     def properties(self) -> SessionProperties:
         patient, date, annotator = self.fields.values()
