@@ -102,6 +102,11 @@ def base(tmp_path_factory, demo_project):
     """A copy of the short demo (project, videos, eaf) and of the bundled model folder."""
     from fshd_studio.io.resources import models_dir
 
+    from transformers.utils import logging as hf_logging
+
+    # transformers binds its log handler to sys.stderr at first use; under pytest that is one test's capture
+    # stream, closed by the next test ('--- Logging error ---' with a traceback). A real process has one stderr.
+    hf_logging.disable_default_handler()
     root = tmp_path_factory.mktemp("bad-inputs-base")
     shutil.copytree(demo_project.project.parent, root / "session")
     shutil.copytree(models_dir() / "demo-synthetic", root / "model")
