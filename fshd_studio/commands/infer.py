@@ -75,6 +75,8 @@ def _run_one(args: argparse.Namespace) -> int:
                             backend=args.backend, precision=args.precision, device=args.device,
                             report=print_progress)
     doc = results.to_dict()
+    if results.provenance.backend_note:
+        print(f"note: {results.provenance.backend_note}", file=sys.stderr, flush=True)
     if warning:
         doc["warning"] = warning
     save_results(results_path(project), results)

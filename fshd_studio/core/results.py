@@ -135,6 +135,7 @@ class Provenance:
     segment_fingerprints: dict[int, str] = field(default_factory=dict)
     preprocess_s: float = 0.0       # wall time of this run's preprocessing (0 when every clip was cached)
     model_s: float = 0.0            # wall time of the model
+    backend_note: str = ""          # why the back-end or precision is not the one asked for (e.g. a fallback)
 
 
 @dataclass

@@ -74,7 +74,7 @@ def score_session(session: Session, model_dir: Path, *, project_path: Path | Non
                       tuple(card.exercises), card.intended_use, engine.device, engine.name, engine.precision,
                       __version__, datetime.now(timezone.utc).isoformat(timespec="seconds"),
                       {ex: segment_fingerprint(session, ex) for ex in session.protocol.ids()},
-                      round(timing["preprocess"], 3), round(timing["model"], 3))
+                      round(timing["preprocess"], 3), round(timing["model"], 3), engine.note)
     return SessionResults(scores, votes_of(scores, cams), severity_of(scores), prov)
 
 

@@ -91,9 +91,11 @@ def test_score_from_window_cancel_then_score_again(qtbot, app_settings, demo_cop
     # score again (the toolbar's button this time), and let it finish
     said = []
     state.progressed.connect(lambda _p: said.append(dock.panel.job_label.text()))
+    dock.panel.backend_box.setCurrentText("torch")  # the user picks where the model runs
     w.actions_by_id["score_session"].trigger()
     assert state.running
     qtbot.waitUntil(lambda: state.results is not None, timeout=240000)
+    assert state.results.provenance.backend == "torch"
     assert any(t.startswith(f"Scoring on {state.results.provenance.backend}") for t in said), said  # device named
     assert any(running and live for running, live in seen)  # rows appeared while the job was running
     model = dock.panel.model

@@ -55,6 +55,8 @@ class ResultsDock(QDockWidget):
 
     def score(self) -> None:
         self.reveal()
+        self.state.backend = self.panel.backend_box.currentText()
+        self.state.precision = self.panel.precision_box.currentText()
         self.state.start()
 
     def export_report(self) -> None:

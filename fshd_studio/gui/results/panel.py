@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableView, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
 from fshd_studio.core.progress import Progress
 from fshd_studio.core.results import votes_of
 from fshd_studio.gui.job_bar import format_seconds
+from fshd_studio.inference.backends import BACKENDS, PRECISIONS
 from fshd_studio.gui.results.charts import SeverityChart, VotesView
 from fshd_studio.gui.results.state import ResultsState
 from fshd_studio.gui.results.table import COL_P, NOT_IN_MODEL, ProbabilityBarDelegate, ResultsTableModel, build_rows
@@ -61,6 +62,13 @@ class ResultsPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.report_button = QPushButton("Export report…", self)
         self.report_button.clicked.connect(self.report_requested)
+        self.backend_box = QComboBox(self)
+        self.backend_box.addItems(list(BACKENDS))
+        self.backend_box.setToolTip("Where the model runs: auto = torch on a CUDA GPU, otherwise OpenVINO on the CPU")
+        self.precision_box = QComboBox(self)
+        self.precision_box.addItems(list(PRECISIONS))
+        self.precision_box.setToolTip("bf16: about twice as fast as fp32 on CPUs that have it (fp32 otherwise, said "
+                                      "in the results); int8 only where the model card records its parity check")
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(160)
         self.job_label = QLabel(self)
@@ -69,7 +77,8 @@ class ResultsPanel(QWidget):
         self.status_label.setObjectName("resultsStatus")
         self.status_label.setWordWrap(True)
         buttons = QHBoxLayout()
-        for w in (self.score_button, self.cancel_button, self.report_button, self.progress):
+        for w in (self.score_button, self.cancel_button, self.report_button, QLabel("Run on", self),
+                  self.backend_box, self.precision_box, self.progress):
             buttons.addWidget(w)
         buttons.addStretch(1)
         self.job_label.setWordWrap(True)
@@ -161,7 +170,8 @@ class ResultsPanel(QWidget):
         if r is None:
             return ""
         p = r.provenance
-        return f"Scored on {p.device} ({p.backend}, {p.precision}) · {p.created_at[:16].replace('T', ' ')} UTC"
+        line = f"Scored on {p.device} ({p.backend}, {p.precision}) · {p.created_at[:16].replace('T', ' ')} UTC"
+        return f"{line} — {p.backend_note}" if p.backend_note else line
 
     def _status_text(self) -> str:
         parts = [self.state.status] if self.state.status else []

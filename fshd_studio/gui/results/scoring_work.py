@@ -43,13 +43,14 @@ class EngineChoice:
 
 
 def score_with_card(session: Session, model_dir: Path, project_path: Path, *, report: Callable[[Progress], None],
-                    cancel: threading.Event, partial: Callable[[object], None]) -> SessionResults:
+                    cancel: threading.Event, partial: Callable[[object], None], backend: str = "auto",
+                    precision: str = "fp32") -> SessionResults:
     from fshd_studio.inference.backends.available import auto_choice
     from fshd_studio.inference.session import score_session
     from fshd_studio.model.checkpoint import read_card
 
     report(Progress("reading the model card", 0, 0))
     partial(ModelInfo.of_card(read_card(model_dir)))
-    partial(EngineChoice(auto_choice()))  # score_session below runs with backend and device "auto"
+    partial(EngineChoice(auto_choice() if backend == "auto" else f"{backend} ({precision})"))
     return score_session(session, model_dir, project_path=project_path, report=report, cancel=cancel,
-                         on_score=partial)
+                         on_score=partial, backend=backend, precision=precision)

@@ -55,6 +55,7 @@ class ResultsState(QObject):
         self.controller = controller
         self.runner = runner
         self.model_dir = default_model_dir()
+        self.backend, self.precision = "auto", "fp32"   # what the panel's back-end choice asks for
         self.results: SessionResults | None = None
         self.live: dict[tuple[int, str], ExerciseScore] = {}
         self.model: ModelInfo | None = None
@@ -130,12 +131,14 @@ class ResultsState(QObject):
             self.say("Save the project first: its results and preprocessing cache are kept beside it.")
             return None
         session, project, model_dir = copy.deepcopy(c.session), c.project_path, self.model_dir
+        backend, precision = self.backend, self.precision
         ready, box = threading.Event(), []
 
         def work(report: Any, cancel: threading.Event) -> tuple[SessionResults, str]:
             ready.wait(10)  # until start() below has returned the job whose partial() relays the scores
             results = call_in_child(score_with_card, {"session": session, "model_dir": model_dir,
-                                                      "project_path": project}, report=report, cancel=cancel,
+                                                      "project_path": project, "backend": backend,
+                                                      "precision": precision}, report=report, cancel=cancel,
                                     partial=box[0].partial)
             return results, save_beside(project, results)  # the write (fsync) off the GUI thread
 
