@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,10 +15,14 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["YOLO_OFFLINE"] = "1"
 os.environ["YOLO_AUTOINSTALL"] = "0"
-os.environ.setdefault("YOLO_CONFIG_DIR", tempfile.mkdtemp(prefix="fshd-yolo-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
-# compiled OpenVINO models go to a cache of this test run, not the user's (converted once per run)
-os.environ.setdefault("FSHD_STUDIO_CACHE", tempfile.mkdtemp(prefix="fshd-cache-"))
+# the app's user folders belong to this test run, not the user's, and go with it: the cache (compiled OpenVINO
+# models, converted once per run; classifier training copies), the data folder (logs, settings), ultralytics'
+_RUN_DIRS = {name: tempfile.mkdtemp(prefix=f"fshd-test-{name.lower()}-") for name in
+             ("FSHD_STUDIO_CACHE", "FSHD_STUDIO_DATA_DIR", "YOLO_CONFIG_DIR")}
+for _name, _dir in _RUN_DIRS.items():
+    os.environ.setdefault(_name, _dir)
+atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _RUN_DIRS.values()])
 
 REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = Path(os.environ.get("FSHD_EXTERNAL_DATA", REPO.parent / "shared" / "data" / "external"))

@@ -26,6 +26,7 @@ from fshd_studio.core.progress import Progress, ReportFn, check_cancel, no_repor
 from fshd_studio.core.results import (CLASSES, AsymmetrySummary, ExerciseScore, Provenance, SessionResults,
                                       segment_fingerprint, severity_of, votes_of)
 from fshd_studio.core.session import SegmentStatus, Session
+from fshd_studio.io.atomic import owner_tag
 
 NO_FACE_RATIO = 0.9   # below this share of tracked frames with a face, the clip is flagged "no_face"
 ScoreFn = Callable[[ExerciseScore], None]
@@ -55,7 +56,7 @@ def score_session(session: Session, model_dir: Path, *, project_path: Path | Non
         if cache_dir is None and project_path is not None:
             cache_dir = project_cache(project_path)
         if cache_dir is None:  # removed at the end, also on error or cancel
-            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fshd-score-")))
+            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"fshd-score-{owner_tag()}-")))
         todo = [ex for ex in session.protocol.ids() if ex in wanted]
         for i, ex in enumerate(session.protocol.ids()):
             if ex not in wanted:

@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import numpy as np
 
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled, Progress, ReportFn, no_report
+from fshd_studio.core.user_dirs import user_cache_dir
 from fshd_studio.labelling.classes import CLASSES
 
 MODEL_SIZES = ("n", "s", "m", "l", "x")
@@ -40,21 +40,10 @@ CARD_NAME = "classifier.json"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 
 
-def app_cache_dir() -> Path:
-    """The app's own cache folder (FSHD_STUDIO_CACHE_DIR overrides it)."""
-    if os.environ.get("FSHD_STUDIO_CACHE_DIR"):
-        return Path(os.environ["FSHD_STUDIO_CACHE_DIR"])
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "fshd-studio" / "cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "fshd-studio"
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fshd-studio"
-
-
 def offline_ultralytics() -> None:
     os.environ["YOLO_OFFLINE"] = "1"
     os.environ["YOLO_AUTOINSTALL"] = "0"
-    os.environ.setdefault("YOLO_CONFIG_DIR", str(app_cache_dir() / "ultralytics"))
+    os.environ.setdefault("YOLO_CONFIG_DIR", str(user_cache_dir() / "ultralytics"))
     os.environ["HF_HUB_OFFLINE"] = "1"
 
 
@@ -95,7 +84,7 @@ def train_classifier(dataset: Path, out: Path, *, epochs: int = 30, imgsz: int =
 
 
 def _cache_root() -> Path:
-    root = app_cache_dir() / "training"
+    root = user_cache_dir() / "training"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -17,7 +17,7 @@ FSHD = [str(Path(sys.executable).with_name("fshd-studio"))]
 def _run(*args, cache=None):
     env = {**os.environ, "YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "0"}
     if cache is not None:
-        env["FSHD_STUDIO_CACHE_DIR"] = str(cache)
+        env["FSHD_STUDIO_CACHE"] = str(cache)
     return subprocess.run(FSHD + [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env)
 
 

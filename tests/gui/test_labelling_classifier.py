@@ -13,7 +13,7 @@ from fshd_studio.labelling.store import Round, Vote, VoteStore
 
 @pytest.fixture(autouse=True)
 def app_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FSHD_STUDIO_CACHE", str(tmp_path / "cache"))
 
 
 @pytest.fixture

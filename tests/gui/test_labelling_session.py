@@ -15,7 +15,7 @@ SINGLE_FACES = ("facerec_biden.jpg", "facerec_obama.jpg", "facerec_obama-240p.jp
 
 @pytest.fixture(autouse=True)
 def app_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FSHD_STUDIO_CACHE", str(tmp_path / "cache"))
 
 
 @pytest.fixture

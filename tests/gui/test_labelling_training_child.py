@@ -19,7 +19,7 @@ def voted(external, tmp_path, monkeypatch):
 
     from fshd_studio.labelling.images import load_rgb
 
-    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FSHD_STUDIO_CACHE", str(tmp_path / "cache"))
     folder, ds = tmp_path / "faces", tmp_path / "ds"
     folder.mkdir()
     face = cv2.resize(load_rgb(external / "image" / "pyfeat_single_face.jpg"), (48, 48))

@@ -123,7 +123,7 @@ def test_cancelled_training_leaves_no_model_folder(external, tmp_path, monkeypat
             (tmp_path / "ds" / split / cls).mkdir(parents=True)
             img = cv2.resize(load_rgb(faces[k]), (40, 40))
             cv2.imwrite(str(tmp_path / "ds" / split / cls / "a.png"), img[..., ::-1])
-    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FSHD_STUDIO_CACHE", str(tmp_path / "cache"))
     cancel = threading.Event()
     cancel.set()  # seen at the end of the first batch
     with pytest.raises(Cancelled):

@@ -29,7 +29,7 @@ class Payload:
 
 @pytest.fixture(autouse=True)
 def app_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FSHD_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FSHD_STUDIO_CACHE", str(tmp_path / "cache"))
 
 
 def _run(*args):

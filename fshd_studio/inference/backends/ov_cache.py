@@ -15,27 +15,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from fshd_studio.core.user_dirs import user_cache_dir
+
 BLOB_FILE = "compiled.blob"
 META_FILE = "meta.json"
 META_SCHEMA_VERSION = 1
-
-
-def user_cache_root() -> Path:
-    """The app's own folder in the user's cache (not created here)."""
-    if os.environ.get("FSHD_STUDIO_CACHE"):
-        return Path(os.environ["FSHD_STUDIO_CACHE"])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "fshd-studio" / "cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "fshd-studio"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fshd-studio"
 
 
 @dataclass(frozen=True)
@@ -51,7 +40,7 @@ class CompiledMeta:
 
 def compiled_dir(weights_sha256: str, openvino_version: str, precision: str) -> Path:
     version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in openvino_version)
-    return user_cache_root() / "openvino" / f"{weights_sha256}-{version}-{precision}"
+    return user_cache_dir() / "openvino" / f"{weights_sha256}-{version}-{precision}"
 
 
 def read_meta(folder: Path) -> CompiledMeta | None:
