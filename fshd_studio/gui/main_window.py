@@ -65,6 +65,8 @@ class MainWindow(FileActions, QMainWindow):
         self.jobs = JobRunner(self)  # the window's one job runner; its jobs are cancelled on close
         self.job_bar = JobBar(self.jobs, self)
         self.statusBar().addPermanentWidget(self.job_bar)
+        # the job bar takes room from the session fields while it shows and gives it back when it goes
+        self.jobs.changed.connect(lambda: QTimer.singleShot(0, self.status.refit))
         self.results = install_results(self)  # the results panel (docked) and scoring
         self.sync_mode = window_session.SyncMode(self)  # the offset keys act only in this visible mode
         self.preferences = self.settings.preferences()

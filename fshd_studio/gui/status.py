@@ -110,6 +110,10 @@ class StatusLine(QObject):
     def message_width(self, text: str) -> int:
         return self.bar.fontMetrics().horizontalAdvance(text) + 4
 
+    def refit(self) -> None:
+        """Fit again when something else in the bar came or went (e.g. the job bar)."""
+        self._fit_message(self.bar.currentMessage())
+
     def _fit_message(self, text: str) -> None:
         """Make room for `text` (and, in a narrow window, for the fields themselves): hide the least needed
         session fields until everything fits whole; restore them when there is room again."""

@@ -323,5 +323,5 @@ def test_slow_video_indexing_shows_progress_then_opens(qtbot, app_settings, wind
         assert w.open_project(window_project)
         qtbot.waitUntil(lambda: w.job_bar.isVisible(), timeout=2000)  # shown while the videos are read
     assert w.controller.session is not None and len(w.controller.session.segments) == 4
-    assert not w.job_bar.isVisible()
+    qtbot.waitUntil(lambda: not w.job_bar.isVisible(), timeout=5000)  # gone once the job has ended
     w.close()
