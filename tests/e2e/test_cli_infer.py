@@ -7,12 +7,14 @@ import pytest
 
 from fshd_studio.cli import run  # noqa: E402
 from fshd_studio.io.resources import models_dir  # noqa: E402
+from tests.fixtures_demo import copy_demo
 
 
 @pytest.mark.slow
 def test_infer_writes_scores_vote_and_disclaimer(demo_project, tmp_path, capsys):
     out = tmp_path / "results.json"
-    rc = run(["infer", str(demo_project.project), "--model", str(models_dir() / "demo-synthetic"),
+    project = copy_demo(demo_project, tmp_path / "session")  # results are saved beside it, not beside the shared one
+    rc = run(["infer", str(project), "--model", str(models_dir() / "demo-synthetic"),
               "--exercise", "14", "--device", "cpu", "--json", str(out), "--preprocessed", str(tmp_path / "pre")])
     captured = capsys.readouterr()
     assert rc == 0, captured.err
@@ -78,7 +80,8 @@ def test_infer_scores_only_what_the_model_was_trained_on_unless_asked(demo_proje
                                                            exercises=[14]))
     out = tmp_path / "r.json"
     pre = str(tmp_path / "pre")
-    base = ["infer", str(demo_project.project), "--model", str(model), "--device", "cpu", "--json", str(out),
+    project = copy_demo(demo_project, tmp_path / "session")
+    base = ["infer", str(project), "--model", str(model), "--device", "cpu", "--json", str(out),
             "--preprocessed", pre]
     assert run(base) == 0
     err = capsys.readouterr().err

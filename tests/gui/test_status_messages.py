@@ -21,8 +21,8 @@ def _fits(bar, text: str) -> bool:
 def test_a_long_message_makes_room_then_the_fields_come_back(qtbot, main_window) -> None:
     w = main_window
     bar, status = w.statusBar(), w.status
-    w.resize(1200, 800)
-    qtbot.waitUntil(lambda: w.width() == 1200)
+    w.resize(1600, 800)  # every field fits, whatever font an earlier test left the application with
+    qtbot.waitUntil(lambda: w.width() == 1600)
     qtbot.waitUntil(lambda: not w.jobs.running(), timeout=30000)  # a job's bar also takes room from the fields
     bar.clearMessage()  # e.g. "Opened visit.fshd.json"
     before = [lab.isVisible() for lab in (status.project, status.patient, status.frame)]
