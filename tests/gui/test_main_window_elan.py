@@ -118,10 +118,14 @@ def test_a_project_and_an_eaf_dropped_together_open_then_import(qtbot, main_wind
 
     w = main_window
     w.prompts.save_choice = SaveChoice.DISCARD
+    w.autosaver.timer.stop()
+    w.autosaver.remove_sidecar()  # the first window's autosave would be offered as a recovery: not this test's
     w2 = open_window(qtbot, None)
-    w2.handle_dropped([exported, window_project])  # the project opens as a job; the import waits for it
-    qtbot.waitUntil(lambda: w2.controller.session is not None and len(w2.controller.session.segments) == 5,
-                    timeout=30000)
-    assert w2.controller.session.linked_eaf == exported
     w2.prompts.save_choice = SaveChoice.DISCARD
-    w2.close()
+    try:
+        w2.handle_dropped([exported, window_project])  # the project opens as a job; the import waits for it
+        qtbot.waitUntil(lambda: w2.controller.session is not None
+                        and w2.controller.session.linked_eaf == exported, timeout=30000)
+        assert len(w2.controller.session.segments) == 5
+    finally:
+        w2.close()
