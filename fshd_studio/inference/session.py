@@ -9,7 +9,6 @@ the caller as soon as it exists: the window fills its table while the work goes 
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import threading
 import time
@@ -155,15 +154,12 @@ _sha_cache: dict[tuple[str, int, float], str] = {}
 
 
 def weights_sha256(model_dir: Path) -> str:
+    from fshd_studio.io.hashing import file_sha256
     from fshd_studio.model.checkpoint import WEIGHTS_FILE
 
     path = Path(model_dir) / WEIGHTS_FILE
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime)
     if key not in _sha_cache:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        _sha_cache[key] = h.hexdigest()
+        _sha_cache[key] = file_sha256(path)
     return _sha_cache[key]

@@ -17,7 +17,6 @@ the user's folder is never read, and nothing is written there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled, Progress, ReportFn, no_report
 from fshd_studio.core.user_dirs import user_cache_dir
 from fshd_studio.labelling.classes import CLASSES
+from fshd_studio.io.hashing import file_sha256
 
 MODEL_SIZES = ("n", "s", "m", "l", "x")
 WEIGHTS_NAME = "classifier.safetensors"
@@ -142,17 +142,10 @@ def save_classifier(net: Any, out: Path, card: dict) -> Path:
     weights = out / WEIGHTS_NAME
     with atomic_path(weights) as tmp:
         save_file(state, str(tmp))
-        digest = _sha256(tmp)
+        digest = file_sha256(tmp)
     atomic_write_json(out / CARD_NAME, {**card, "weights": WEIGHTS_NAME, "sha256": digest})
     return weights
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _device(device: str) -> str:
@@ -203,7 +196,7 @@ def _load_safetensors(weights: Path) -> tuple[Any, dict]:
     if arch not in {f"yolov8{s}-cls.yaml" for s in MODEL_SIZES} or not names or not all(isinstance(n, str)
                                                                                          for n in names):
         raise UserError(f"classifier card {card_path} names an unknown architecture or no classes; retrain it")
-    if _sha256(weights) != digest:
+    if file_sha256(weights) != digest:
         raise UserError(f"classifier {weights} does not match the sha256 recorded when it was trained; it was "
                         "changed or damaged — retrain it or restore the folder")
     net = ClassificationModel(arch, nc=len(names), verbose=False)

@@ -13,7 +13,6 @@ fp32, the same predicted class and the same vote (P(FSHD) ≥ 0.5).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sys
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from fshd_studio.core.errors import UserError
+from fshd_studio.io.hashing import file_sha256
 
 INT8_XML = "openvino-int8.xml"
 INT8_BIN = "openvino-int8.bin"
@@ -87,7 +87,7 @@ def int8_status(model_dir: Path, card: Any, weights_sha256: str) -> Int8Status:
         return Int8Status(False, "the int8 model was made from other weights; run `fshd-studio model quantize` again")
     if not record.enabled:
         return Int8Status(False, f"its parity check with torch fp32 did not hold ({record.parity})")
-    if not (Path(model_dir) / INT8_BIN).is_file() or _sha256(Path(model_dir) / INT8_BIN) != record.ir_sha256:
+    if not (Path(model_dir) / INT8_BIN).is_file() or file_sha256(Path(model_dir) / INT8_BIN) != record.ir_sha256:
         return Int8Status(False, f"{INT8_XML}/{INT8_BIN} are missing or differ from the card's record")
     return Int8Status(True, "")
 
@@ -124,7 +124,7 @@ def quantize_model(model_dir: Path, calibration: Sequence[np.ndarray], check: Se
     got = [compiled([np.ascontiguousarray(c[None])]) for c in check]
     result = parity((np.concatenate([r[0] for r in ref]), np.concatenate([r[1] for r in ref])),
                     (np.concatenate([g[0] for g in got]), np.concatenate([g[1] for g in got])))
-    record = Int8Record(result.holds, weights_sha256(model_dir), _sha256(model_dir / INT8_BIN), side,
+    record = Int8Record(result.holds, weights_sha256(model_dir), file_sha256(model_dir / INT8_BIN), side,
                         "NNCF post-training quantisation (ModelType.TRANSFORMER), int8 weights and activations",
                         len(calibration), list(sources), {**asdict(result), "holds": result.holds,
                                                           "max_allowed_dp": PARITY_DP},
@@ -178,10 +178,3 @@ def _card(model_dir: Path) -> Any:
 
     return read_card(Path(model_dir))
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
