@@ -1,7 +1,8 @@
 """The main window: menus and toolbar built from the shortcut table, the Review workspace (synced camera
 views, transport, offsets, timeline, protocol checklist) and the Labelling workspace, status bar.
 
-The window owns no session state: the SessionController does. File actions live in FileActions (mixin).
+The window owns no session state: the SessionController does. File actions live in FileActions, the
+Review/Labelling modes in ModeSwitch (mixins).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
-    QVBoxLayout, QWidget, QWidgetAction,
+    QVBoxLayout, QWidget,
 )
 
 from fshd_studio import __version__
@@ -32,14 +33,13 @@ from fshd_studio.gui.start_page import StartPage
 from fshd_studio.gui.status import MessageBar, StatusLine
 from fshd_studio.gui.window_actions import action_handlers, build_toolbar
 from fshd_studio.gui.window_files import FileActions
+from fshd_studio.gui.window_modes import ModeSwitch
 from fshd_studio.gui import window_session
 
 RESEARCH_NOTE = "Research use only — not for diagnosis"
-# actions about the session and its timeline, off while the Labelling mode is shown
-REVIEW_ONLY = ("undo", "redo", "zoom_in", "zoom_out", "zoom_fit", "import_eaf", "export_eaf", "relocate", "suggest")
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(FileActions, ModeSwitch, QMainWindow):
     project_opened = Signal(object)  # the project's path, once its session is shown
     suggestions_added = Signal(int)   # how many suggested segments a Suggest job added
 
@@ -175,44 +175,6 @@ class MainWindow(FileActions, QMainWindow):
         self.stack.addWidget(self.review)
         self.setCentralWidget(self.stack)
 
-    def labelling_workspace(self) -> QWidget:
-        """The Labelling mode, imported on first use (keeps the window's start fast)."""
-        if self._labelling is None:
-            from fshd_studio.gui.labelling import LabellingWorkspace
-
-            self._labelling = LabellingWorkspace(parent=self.stack, jobs=self.jobs)
-            self._labelling.status.connect(lambda text: self.statusBar().showMessage(str(text), 6000))
-            self.stack.addWidget(self._labelling)
-        return self._labelling
-
-    def set_mode(self, mode: str) -> None:
-        page = self.review if mode == "review" else self.labelling_workspace()
-        self.stack.setCurrentWidget(page)
-        self.actions_by_id["mode_review" if mode == "review" else "mode_labelling"].setChecked(True)
-        review = mode == "review"
-        for path, menu in self.menus.items():  # single keys belong to the labelling workspace there
-            if path.split("/")[0] in ("Playback", "Segment"):
-                menu.menuAction().setVisible(review)
-                for a in menu.actions():
-                    a.setEnabled(review)
-        for key in REVIEW_ONLY:
-            self.actions_by_id[key].setEnabled(review and self._review_action_allowed(key))
-        self.status.set_visible_for_review(review)
-        for a in self.toolbar.actions():  # the Review buttons give way to the Labelling mode's own toolbar
-            if a.parent() is self.toolbar and not isinstance(a, QWidgetAction):
-                a.setVisible(review)
-
-    def _review_action_allowed(self, key: str) -> bool:
-        stack = self.controller.undo_stack
-        if key == "undo":
-            return stack.canUndo()
-        if key == "redo":
-            return stack.canRedo()
-        return key.startswith("zoom") or self.controller.session is not None
-
-    def mode(self) -> str:
-        return "review" if self.stack.currentWidget() is self.review else "labelling"
-
     def apply_preferences(self, prefs) -> None:  # noqa: ANN001 - settings.Preferences
         """Save and apply new preferences (autosave interval, keys, theme)."""
         window_session.apply_preferences(self, prefs)
@@ -266,17 +228,6 @@ class MainWindow(FileActions, QMainWindow):
         stack.canRedoChanged.connect(redo_a.setEnabled)
         stack.undoTextChanged.connect(lambda text: undo_a.setText(f"&Undo {text}".strip()))
         stack.redoTextChanged.connect(lambda text: redo_a.setText(f"&Redo {text}".strip()))
-
-    def _wire_mode_actions(self) -> None:
-        group = QActionGroup(self)
-        for key in ("mode_review", "mode_labelling"):
-            a = self.actions_by_id[key]
-            a.setCheckable(True)
-            group.addAction(a)
-        self.actions_by_id["mode_review"].setChecked(True)
-        self.actions_by_id["mode_review"].setText("Review")
-        self.actions_by_id["mode_labelling"].setText("Labelling")
-
 
     # ---- reactions ----------------------------------------------------------------------------------
     def _on_session_loaded(self) -> None:
@@ -376,8 +327,8 @@ class MainWindow(FileActions, QMainWindow):
         if obj is self.review and event.type() == QEvent.Type.Resize:
             self.start_page.setGeometry(self.review.rect())
             self.start_page.raise_()
-        """After Enter or Esc in a number field (e.g. an offset), give the keys back to the timeline, so the
-        next I, O, digits or arrows act on the session instead of typing into that field."""
+        # after Enter or Esc in a number field (e.g. an offset), the keys go back to the timeline, so the
+        # next I, O, digits or arrows act on the session instead of typing into that field
         if (event.type() == QEvent.Type.KeyPress and isinstance(obj, QAbstractSpinBox)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
                 and self.review.isAncestorOf(obj)):
