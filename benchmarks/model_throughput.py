@@ -29,6 +29,7 @@ from typing import Callable
 import numpy as np
 
 CLIPS_PER_SESSION = 30
+UNAVAILABLE: list[dict[str, object]] = []   # precisions this CPU cannot run (printed, not timed)
 
 
 def make_model(folder: Path, config: str) -> Path:
@@ -81,6 +82,10 @@ def backends(model_dir: Path, clips: np.ndarray, calib: int) -> dict[tuple[str, 
         print(json.dumps({"prepared": f"openvino {engine.precision}", "convert_s": round(converted, 1),
                           "load_from_cache_s": round(time.perf_counter() - t0, 2),
                           "from_cache": getattr(engine, "loaded_from_cache", None), "note": engine.note}), flush=True)
+        if engine.precision != precision:     # e.g. no bf16 on this CPU: a line that says so, not a silent copy
+            UNAVAILABLE.append({"backend": "openvino", "precision": precision, "clips_per_s": None,
+                                "ratio_vs_torch_fp32": None, "runs_as": engine.precision, "note": engine.note})
+            continue
         out[("openvino", engine.precision)] = engine.forward
     if calib:
         t0 = time.perf_counter()
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"model": str(make_model(Path(args.save_model), args.config))}))
         return 0
     os.environ.setdefault("FSHD_STUDIO_CACHE", tempfile.mkdtemp(prefix="fshd-bench-cache-"))
-    for row in throughput(args.config, args.batch, args.reps, args.calib):
+    for row in throughput(args.config, args.batch, args.reps, args.calib) + UNAVAILABLE:
         print(json.dumps(row), flush=True)
     return 0
 
