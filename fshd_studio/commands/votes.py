@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-CRASH_HOOK = "FSHD_STUDIO_TEST_CRASH_TRAINING"  # "abort": `votes train` dies at once (tests of the GUI's child)
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("votes", help="emotion labelling: import images, aggregate votes, export, train, predict")
@@ -43,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     tr.add_argument("--model", choices=("n", "s", "m", "l", "x"), default="n")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                     help="auto: the GPU when there is one, else the CPU")
-    tr.add_argument("--work-dir", type=Path, help=argparse.SUPPRESS)  # the GUI's scratch folder for this run
+    tr.add_argument("--work-dir", type=Path, help=argparse.SUPPRESS)  # a scratch folder a caller can remove
     tr.set_defaults(func=run_train)
     ro = vs.add_parser("roster", help="the group of labellers of a folder: list, add, rename, retire")
     ro.add_argument("folder", type=Path)
@@ -181,8 +179,6 @@ def run_train(args: argparse.Namespace) -> int:
     from fshd_studio.labelling.classifier import train_classifier
     from fshd_studio.labelling.export import dataset_counts, split_problems
 
-    if os.environ.get(CRASH_HOOK) == "abort":  # tests: a training process that dies as native code can
-        os.abort()
     if (args.dataset / "train").is_dir():
         for line in split_problems(dataset_counts(args.dataset)):
             print(f"warning: {line}", file=sys.stderr)

@@ -6,9 +6,9 @@ import os
 import pytest
 from PySide6.QtWidgets import QToolBar
 
-from fshd_studio.commands.votes import CRASH_HOOK
 from fshd_studio.labelling.classes import CLASSES
 from fshd_studio.labelling.store import Round, Vote, VoteStore
+from fshd_studio.labelling.training_process import CRASH_HOOK
 from tests.gui.window_fixtures import app_settings, open_window  # noqa: F401
 
 
@@ -59,7 +59,7 @@ def test_a_crashing_training_child_is_one_message_and_the_votes_stay(qtbot, vote
     assert ws.toolbar.isVisible()
     with qtbot.waitSignal(ws.status, timeout=60_000, check_params_cb=lambda m: "Training crashed" in m) as msg:
         ws.train_on(ds, tmp_path / "model")
-    assert "SIGABRT" in msg.args[0] and "votes are safe" in msg.args[0]
+    assert "SIGABRT" in msg.args[0] and "votes are safe" in msg.args[0] and "crash hook: aborting" in msg.args[0]
     assert w.isVisible() and ws.results.train_button.isEnabled() and ws.results.train_status.text() == msg.args[0]
     assert not (tmp_path / "model").exists() and list((tmp_path / "cache" / "training").iterdir()) == []
     assert len(ws.ctl.store.latest_votes(Round.SORT)) == 8  # the window still reads its votes
@@ -69,17 +69,28 @@ def test_a_crashing_training_child_is_one_message_and_the_votes_stay(qtbot, vote
 
 
 def test_cancel_kills_the_training_child(qtbot, voted, tmp_path, app_settings, monkeypatch):
-    import psutil
-
     folder, ds = voted
     w, ws = _labelling(qtbot, tmp_path, folder)
-    me = psutil.Process(os.getpid())
     ws.results.epochs.setValue(50)
     with qtbot.waitSignal(ws.status, timeout=60_000, check_params_cb=lambda m: "cancelled" in m):
         ws.train_on(ds, tmp_path / "model")
-        qtbot.waitUntil(lambda: any("votes" in " ".join(c.cmdline()) for c in me.children()), timeout=20_000)
+        qtbot.waitUntil(lambda: _work_children() != [], timeout=20_000)
         assert w.job_bar.isVisible()
         w.job_bar.cancel_button.click()
-    qtbot.waitUntil(lambda: not any("votes" in " ".join(c.cmdline()) for c in me.children(recursive=True)
-                                    if c.is_running() and c.status() != psutil.STATUS_ZOMBIE), timeout=10_000)
+    qtbot.waitUntil(lambda: _work_children() == [], timeout=10_000)
     assert not (tmp_path / "model").exists() and len(ws.ctl.store.latest_votes(Round.SORT)) == 8
+    assert list((tmp_path / "cache" / "training").iterdir()) == []
+
+
+def _work_children():
+    """This process's running work children (multiprocessing's spawned ones; not its resource tracker)."""
+    import psutil
+
+    found = []
+    for c in psutil.Process(os.getpid()).children(recursive=True):
+        try:
+            if c.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(c.cmdline()):
+                found.append(c)
+        except psutil.NoSuchProcess:
+            pass
+    return found

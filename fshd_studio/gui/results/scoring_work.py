@@ -1,4 +1,4 @@
-"""The scoring job's body, run in a child process (child_process.call_in_child): the model card first (so
+"""The scoring job's body, run in a child process (core.child_process.call_in_child): the model card first (so
 the panel names the model at once), then `inference.session.score_session`, each score handed back as it
 comes. No Qt here (the child imports this module)."""
 

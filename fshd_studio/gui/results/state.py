@@ -9,15 +9,16 @@ with the project and saved beside it (io/results_file) when a scoring job finish
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fshd_studio.core.child_process import call_in_child
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.results import ExerciseScore, SessionResults
-from fshd_studio.gui.results.child_process import call_in_child
 from fshd_studio.gui.results.scoring_work import EngineChoice, ModelInfo, score_with_card
 
 if TYPE_CHECKING:
@@ -136,10 +137,9 @@ class ResultsState(QObject):
 
         def work(report: Any, cancel: threading.Event) -> tuple[SessionResults, str]:
             ready.wait(10)  # until start() below has returned the job whose partial() relays the scores
-            results = call_in_child(score_with_card, {"session": session, "model_dir": model_dir,
-                                                      "project_path": project, "backend": backend,
-                                                      "precision": precision}, report=report, cancel=cancel,
-                                    partial=box[0].partial)
+            scoring = functools.partial(score_with_card, session, model_dir, project, backend=backend,
+                                        precision=precision)
+            results = call_in_child(scoring, report=report, cancel=cancel, partial=box[0].partial)
             return results, save_beside(project, results)  # the write (fsync) off the GUI thread
 
         self.live, self.engine = {}, ""
