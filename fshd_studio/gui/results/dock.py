@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from fshd_studio.gui.results.heatmap import HeatmapOverlay
 from fshd_studio.gui.results.heatmap_controls import HeatmapControls
@@ -14,6 +14,7 @@ from fshd_studio.gui.results.panel import ResultsPanel
 from fshd_studio.gui.results.state import ResultsState
 
 WIDTH = 780  # wide enough for the table's columns
+MIN_WIDTH = 320  # the panel scrolls below its own width: showing it, or a long status line, never widens the window
 
 if TYPE_CHECKING:
     from fshd_studio.gui.main_window import MainWindow
@@ -29,7 +30,13 @@ class ResultsDock(QDockWidget):
         self.heatmaps = HeatmapOverlay(win, self.state, self)
         self.heatmap_controls = HeatmapControls(self.heatmaps, self.panel)
         self.panel.tabs.addTab(self.heatmap_controls, "Attention heatmaps")
-        self.setWidget(self.panel)
+        scroll = QScrollArea(self)  # a top-level window that grows re-lays out and repaints everything (~200 ms)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll.setMinimumWidth(MIN_WIDTH)
+        scroll.setWidget(self.panel)
+        self.setWidget(scroll)
         self.panel.score_requested.connect(self.score)
         self.panel.cancel_requested.connect(self.state.cancel)
         self.panel.report_requested.connect(self.export_report)
