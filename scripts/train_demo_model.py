@@ -30,7 +30,7 @@ Status (2026-12-02): NOT yet what models/demo-synthetic holds; three runs have n
    0.40-0.61, ending at 0.44-0.47 = chance; held-out patients (8): AUC per exercise 0.19-0.91 (10: 0.91,
    15: 0.80, 14: 0.75, the rest 0.19-0.64), vote sensitivity 0. Making "always FSHD" useless did not make
    the asymmetry learnable.
-The exercise-14 model needed 150 patients on ONE exercise (25 epochs); here each exercise has ~22 training
+The exercise-14 model needed 150 patients on ONE exercise (25 epochs); here each exercise has ~23 training
 patients. Likely needed: many more patients per exercise and/or a larger input than 64 px (4 x 4 patches of
 16 px: a mild weakness moves a landmark ~1 px there), which means more CPU than one 2-core session (a GPU
 would do it in minutes). The bundled model stays the exercise-14 one; do not ship a run that fails `check`
