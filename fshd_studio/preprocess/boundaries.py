@@ -129,12 +129,16 @@ def active_runs(trace: MotionTrace, count: int, params: MotionParams = MotionPar
 
 
 def _best_level(found: list[list[tuple[int, int]]], count: int) -> list[tuple[int, int]]:
-    """The most sensitive threshold whose run count is at most `count` and stable over 3 levels in a row.
+    """The most sensitive threshold that sees exactly `count` runs at two levels in a row; else the most
+    sensitive whose run count is at most `count` and stable over 3 levels in a row.
 
     Lower thresholds see fainter exercises; a count that changes from one level to the next is noise.
     Missing runs are filled in afterwards (_fit_count), extra ones never survive this rule.
     """
     counts = [len(f) for f in found]
+    for i in range(len(counts) - 1):  # every exercise seen, at two levels in a row: take it (noisier trackers
+        if counts[i] == counts[i + 1] == count:  # never give three: 14, 14, 15, 17, 16, ... on one CPU)
+            return found[i]
     for i in range(len(counts) - 2):
         if counts[i] == counts[i + 1] == counts[i + 2] and 0 < counts[i] <= count:
             return found[i + 1]
