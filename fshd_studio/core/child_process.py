@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import queue
 import signal
 import threading
@@ -28,6 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Cancelled, Progress
 
 CHILD_NICE = 5       # the child yields the CPU to the window (and the user's other programs)
@@ -111,19 +111,23 @@ def _child_main(work: Callable[..., Any], with_partial: bool, out: Any, stop: An
     try:
         result = work(report=lambda p: out.put(("progress", p)), cancel=stop, **extra)
     except BaseException as exc:  # handed to the parent, which raises it in the job
-        out.put(("error", _picklable(exc)))
+        out.put(("error", _sendable(exc)))
     else:
         out.put(("done", result))
 
 
-def _picklable(exc: BaseException) -> BaseException:
-    """The exception itself when it survives the trip (the queue pickles on a thread, where a failure would be
-    lost and the parent would see a crash), else a RuntimeError with its text."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
+def _sendable(exc: BaseException) -> BaseException:
+    """What crosses the queue: our own errors as themselves, a built-in one rebuilt from its text, anything
+    else as a RuntimeError with its text. (The queue pickles on a thread, where an exception that cannot be
+    pickled would be lost and the parent would see a crash; nothing here ever unpickles to find out.)"""
+    if isinstance(exc, (UserError, Cancelled)):
+        return exc
+    if type(exc).__module__ == "builtins":
+        try:
+            return type(exc)(str(exc))
+        except Exception:  # noqa: BLE001 - a built-in with other constructor arguments: its text below
+            pass
+    return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def _stop(proc: Any, stop: Any, *, quick: bool) -> None:
