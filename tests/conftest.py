@@ -42,7 +42,7 @@ def external_files(sub: str, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
-pytest_plugins = ["tests.fixtures_demo"]
+pytest_plugins = ["tests.fixtures_demo", "tests.gui.window_fixtures"]  # fixtures defined once: session ones built once per run
 
 
 @pytest.fixture(scope="session")

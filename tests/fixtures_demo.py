@@ -28,18 +28,24 @@ def demo_project_weak_long(tmp_path_factory):
                      size_scale=0.5)
 
 
+def preprocessed(demo):
+    """The demo's preprocessing (PreprocessResult) in its own cache beside the project, as the app keeps it: made
+    once per test run (every exercise, both cameras), read back from the cache afterwards."""
+    from fshd_studio.io.project import load_project
+    from fshd_studio.io.results_file import cache_dir
+    from fshd_studio.preprocess import preprocess_session
+
+    return preprocess_session(load_project(demo.project).session, cache_dir(demo.project))
+
+
 def copy_demo(demo, dest, visit_date=None):
     """A copy of a demo session's folder as another visit, without results but with the preprocessing cache
     (keyed by video content, so the copy reuses it: each demo is preprocessed once per test run)."""
     import shutil
 
     from fshd_studio.io.project import load_project, save_project
-    from fshd_studio.io.results_file import cache_dir
-    from fshd_studio.preprocess import preprocess_session
 
-    source = load_project(demo.project).session
-    if not (cache_dir(demo.project) / "index.json").is_file():
-        preprocess_session(source, cache_dir(demo.project))
+    preprocessed(demo)
     shutil.copytree(demo.project.parent, dest, ignore=shutil.ignore_patterns("*.results.json"))
     project = dest / demo.project.name
     if visit_date is not None:

@@ -115,6 +115,15 @@ class MotionTrack(QObject):
         if camera_id == self.camera_id:
             self._draw()
 
+    def trace_of(self, camera_id: str, video: Path) -> Any:
+        """The motion of this camera's video if it has been computed (shown, or kept from earlier), else None."""
+        if self.camera_id == camera_id and self.trace is not None:
+            return self.trace
+        try:
+            return _CACHE.get(_key(video))
+        except OSError:
+            return None
+
     def _cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()  # ends soon; its result, if any, is for a session no longer shown

@@ -47,9 +47,10 @@ def suggest_segments(win: MainWindow) -> bool:
                                                      "(File → Relocate video).")
         return False
     video = session.camera(camera_id).video
+    trace = win.motion.trace_of(camera_id, video)  # the motion lane's, when it has read this video already
 
     def work(report: ReportFn, cancel: threading.Event) -> list[Segment]:
-        return suggest_boundaries(session, camera_id=camera_id, report=report, cancel=cancel)
+        return suggest_boundaries(session, camera_id=camera_id, report=report, cancel=cancel, trace=trace)
 
     win.jobs.start(f"Finding the exercises from facial motion in {video.name}", work,
                    on_done=lambda suggested: _add_suggested(win, session, suggested, video.name),

@@ -85,11 +85,12 @@ def fit_to_face(a: float, b: float, trace: MotionTrace, half: float) -> tuple[fl
 def suggest_boundaries(source: Session | Path | str, protocol: Protocol | None = None, *,
                        camera_id: str | None = None, report: ReportFn = no_report,
                        cancel: threading.Event | None = None,
-                       params: MotionParams = MotionParams()) -> list[Segment]:
+                       params: MotionParams = MotionParams(), trace: MotionTrace | None = None) -> list[Segment]:
     """Propose one segment per exercise, in protocol order, from one camera's recording.
 
     `source` is a session (its first camera unless `camera_id`; times come back in session time) or a
-    video file (times in video time; then `protocol` is required).
+    video file (times in video time; then `protocol` is required). `trace` is that video's motion when the
+    caller has it already (the window's motion lane), so the video is not read again.
     """
     if isinstance(source, Session):
         protocol = protocol or source.protocol
@@ -101,7 +102,8 @@ def suggest_boundaries(source: Session | Path | str, protocol: Protocol | None =
         raise UserError("suggesting boundaries for a bare video needs a protocol")
     if not video.is_file():
         raise UserError(f"video {video} does not exist; relocate it in the project")
-    trace = motion_trace(video, params=params, report=report, cancel=cancel)
+    if trace is None:
+        trace = motion_trace(video, params=params, report=report, cancel=cancel)
     if not trace.found.any():
         raise UserError(f"no face found in {video.name}; exercise boundaries cannot be suggested")
     return segments_from_trace(trace, protocol, offset, params)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from fshd_studio.io.results_file import cache_dir
 from tests.conftest import EXTERNAL
 
 FSHD = [sys.executable, "-m", "fshd_studio"]
@@ -68,7 +69,8 @@ def test_demo_preprocess_infer_labelling_never_connect(offline_env, tmp_path):
     demo = tmp_path / "demo"
     _run(env, "demo", demo, "--exercise-seconds", "2.5", "--rest-seconds", "1", "--size-scale", "0.5")
     project = demo / "demo.fshd.json"
-    _run(env, "preprocess", project, "--out", tmp_path / "pre", "--exercise", "14")
+    # into the app's own cache beside the project, which infer then reads instead of preprocessing again
+    _run(env, "preprocess", project, "--out", cache_dir(project), "--exercise", "14")
     _run(env, "infer", project, "--exercise", "14", "--json", tmp_path / "r.json", "--device", "cpu")
     assert json.loads((tmp_path / "r.json").read_text())
     if (EXTERNAL / "image").is_dir():

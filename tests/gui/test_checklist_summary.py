@@ -9,7 +9,6 @@ import pytest
 from fshd_studio.core.session import Segment, SegmentStatus, Span
 from fshd_studio.gui.checklist import ItemState, ProtocolChecklist
 from fshd_studio.gui.controller import SessionController
-from tests.gui.window_fixtures import window_project, window_project_src  # noqa: F401
 
 
 def _fifteen(status: SegmentStatus) -> dict[int, Segment]:

@@ -9,7 +9,6 @@ from fshd_studio.core.session import SegmentStatus, Span
 from fshd_studio.core.validation import FindingKind
 from fshd_studio.gui.controller import SessionController
 from tests.gui.window_fixtures import OFFSET_MS, SECONDS
-from tests.gui.window_fixtures import window_project, window_project_src  # noqa: F401
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 
 from fshd_studio.core.session import Span
 from tests.gui.test_main_window_elan import imported
-from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
 from lxml import etree
 

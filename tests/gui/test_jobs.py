@@ -12,7 +12,6 @@ from fshd_studio.core.errors import UserError
 from fshd_studio.core.progress import Progress, check_cancel
 from fshd_studio.gui.job_bar import JobBar, format_seconds
 from fshd_studio.gui.jobs import JobRunner
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 
 def test_progress_partials_and_result_arrive_on_the_gui_thread(qtbot) -> None:

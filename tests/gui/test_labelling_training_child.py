@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QToolBar
 from fshd_studio.labelling.classes import CLASSES
 from fshd_studio.labelling.store import Round, Vote, VoteStore
 from fshd_studio.labelling.training_process import CRASH_HOOK
-from tests.gui.window_fixtures import app_settings, open_window  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from fshd_studio.gui.checklist import ItemState
 from fshd_studio.gui.shortcuts import SHORTCUTS
 from tests.gui.timeline_helpers import drag
 from tests.gui.window_fixtures import OFFSET_MS, wait_frames
-from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
 FRAME = 40.0  # the reference (left) camera runs at 25 fps
 

@@ -12,7 +12,6 @@ from PySide6.QtTest import QTest
 from fshd_studio.gui.dialogs import SaveChoice
 from tests.gui.timeline_helpers import drag
 from tests.gui.window_fixtures import open_window, wait_frames
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 from lxml import etree
 

@@ -16,7 +16,6 @@ from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.settings import AppSettings
 from fshd_studio.io.project import load_project
 from tests.gui.window_fixtures import open_and_wait, open_window, wait_frames
-from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
 
 def edit(w) -> None:

@@ -9,7 +9,7 @@ from fshd_studio.core.session import SegmentStatus
 from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.timeline.motion_lane import curve_from_trace
 from tests.gui.test_start_page import _shot
-from tests.gui.window_fixtures import app_settings, open_window, window_project_src  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 
 def test_curve_is_in_session_time_and_scaled_to_the_lane() -> None:

@@ -13,7 +13,7 @@ from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.keymap import Keymap
 from fshd_studio.gui.settings import PREFERENCES_SCHEMA, AppSettings, Preferences
 from tests.gui.test_start_page import _shot
-from tests.gui.window_fixtures import app_settings, open_window, window_project, window_project_src  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 
 def test_preferences_are_persisted_with_a_schema_version(app_settings) -> None:

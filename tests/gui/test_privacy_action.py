@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.gui.window_fixtures import app_settings, open_window, window_project  # noqa: F401
-from tests.gui.window_fixtures import window_project_src  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 
 def test_export_pseudonymised_copy_from_the_window(qtbot, window_project, tmp_path, monkeypatch):  # noqa: F811

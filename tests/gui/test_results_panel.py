@@ -19,7 +19,6 @@ from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.results.table import NOT_IN_MODEL
 from fshd_studio.io.results_file import results_path, save_results
 from tests.gui.window_fixtures import open_window, wait_frames
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from fshd_studio.gui.results import heatmap as heatmap_mod
 from fshd_studio.gui.results.heatmap import CameraHeat, HeatmapOverlay
 from fshd_studio.inference import attention
-from tests.gui.window_fixtures import main_window  # noqa: F401
-from tests.gui.window_fixtures import app_settings, window_project, window_project_src  # noqa: F401
 
 MAP = attention.MAP_SIZE
 CAM_W, CAM_H = 320, 240

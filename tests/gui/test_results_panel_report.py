@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from fshd_studio.gui.results import report_action
 from fshd_studio.io.results_file import results_path, save_results
 from tests.gui.test_results_panel import close, made_results, open_demo
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 
 def test_report_from_the_panel(qtbot, app_settings, demo_project, tmp_path, monkeypatch) -> None:

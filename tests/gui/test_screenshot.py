@@ -17,7 +17,6 @@ from PySide6.QtGui import QImage
 
 from fshd_studio.gui.app_main import SCREENSHOT_SIZE, make_app, render_screenshot
 from tests.gui.window_fixtures import open_window
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 REFERENCE = Path(__file__).parent / "reference" / "main_window.png"
 MAX_MEAN_DIFF = 6.0  # mean absolute difference per channel (0–255)

@@ -11,7 +11,7 @@ import pytest
 from fshd_studio.core.session import SegmentStatus, Span
 from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.gui.session_properties import NewCamera, NewSession, SessionProperties, properties_of
-from tests.gui.window_fixtures import app_settings, open_window, window_project, window_project_src  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 SHOTS = Path("/work/notes/shots")
 

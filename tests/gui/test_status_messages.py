@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 
-from tests.gui.window_fixtures import app_settings, main_window, window_project, window_project_src  # noqa: F401
 
 SUGGESTED = ("Suggested 15 segments from the motion in front.mp4 (dashed): check each one and confirm it with C; "
              "3 existing segments left as they were")

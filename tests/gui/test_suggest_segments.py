@@ -15,7 +15,6 @@ from fshd_studio.core.session import Segment, SegmentStatus, Span
 from fshd_studio.gui.dialogs import SaveChoice
 from fshd_studio.io.project import load_project, save_project
 from tests.gui.window_fixtures import open_window
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 
 KEPT = Segment(1, Span(500.0, 2000.0), SegmentStatus.CONFIRMED, annotator="A")
 
@@ -33,9 +32,18 @@ def unsegmented_demo(demo_project, tmp_path) -> Path:
 
 
 def test_suggest_fills_the_missing_exercises_as_one_undo_step(qtbot, app_settings, unsegmented_demo,
-                                                              demo_project) -> None:
+                                                              demo_project, monkeypatch) -> None:
+    from fshd_studio.preprocess import suggest
+
     w = open_window(qtbot, unsegmented_demo)
     try:
+        w.motion.set_enabled(True)  # the motion lane reads the video once; Suggest segments reuses its trace
+        qtbot.waitUntil(w.timeline.motion.has_curve, timeout=180000)
+
+        def read_again(*_a, **_k):
+            raise AssertionError("Suggest segments read the video again although the motion lane has its motion")
+
+        monkeypatch.setattr(suggest, "motion_trace", read_again)
         _suggest_then_undo(qtbot, w, demo_project)
     finally:
         w.prompts.save_choice = SaveChoice.DISCARD

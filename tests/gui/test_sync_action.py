@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.window_fixtures import app_settings, open_window  # noqa: F401
+from tests.gui.window_fixtures import open_window
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from fshd_studio.core.session import Segment, SegmentStatus, Span
 from fshd_studio.gui.timeline import TimelineWidget
 from tests.gui.media_doubles import make_controller
 from tests.gui.timeline_helpers import drag
-from tests.gui.window_fixtures import window_project_src  # noqa: F401 - 24 s videos at 25 and 30 fps
 
 
 @dataclass

@@ -7,7 +7,6 @@ import pytest
 
 from fshd_studio.io.results_file import results_path
 from tests.gui.window_fixtures import open_window
-from tests.gui.window_fixtures import app_settings  # noqa: F401
 from tests.fixtures_demo import copy_demo
 
 

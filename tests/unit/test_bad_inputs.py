@@ -68,7 +68,9 @@ def _apply(path: Path, how: Callable[[Path, bytes], bytes | None], raw: bytes) -
 
 
 def _hashes(*roots: Path) -> dict[str, str]:
-    files = [f for r in roots for f in ([r] if r.is_file() else sorted(r.rglob("*"))) if f.is_file()]
+    """The inputs' files; a preprocessing cache is the app's own (hundreds of MB of snippets), not an input."""
+    files = [f for r in roots for f in ([r] if r.is_file() else sorted(r.rglob("*"))) if f.is_file()
+             and not any(part.endswith(".cache") for part in f.relative_to(r).parts)]
     return {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
@@ -108,7 +110,7 @@ def base(tmp_path_factory, demo_project):
     # stream, closed by the next test ('--- Logging error ---' with a traceback). A real process has one stderr.
     hf_logging.disable_default_handler()
     root = tmp_path_factory.mktemp("bad-inputs-base")
-    shutil.copytree(demo_project.project.parent, root / "session")
+    shutil.copytree(demo_project.project.parent, root / "session", ignore=shutil.ignore_patterns("*.cache"))
     shutil.copytree(models_dir() / "demo-synthetic", root / "model")
     return root
 

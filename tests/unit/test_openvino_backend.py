@@ -12,29 +12,27 @@ import pytest
 
 from fshd_studio.inference.backends import open_backend
 from fshd_studio.inference.backends.quantize import PARITY_DP, parity
+from tests.fixtures_demo import preprocessed
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "demo-synthetic"
 
 
-def demo_clips(projects, out_root: Path, exercises_max: int = 3) -> np.ndarray:
-    """The clips score_session feeds the model for these demo projects: the model's exercises (up to
-    `exercises_max`), both cameras, preprocessed by the app's own pipeline."""
-    from fshd_studio.inference.backends.quantize import preprocessed_clips
-    from fshd_studio.io.project import load_project
+def demo_clips(demos, exercises_max: int = 3) -> np.ndarray:
+    """The clips score_session feeds the model for these demo sessions: the model's exercises (up to
+    `exercises_max`), both cameras, from the app's own preprocessing (each demo's cache, shared by the run)."""
     from fshd_studio.model.checkpoint import read_card
-    from fshd_studio.preprocess import preprocess_session
+    from fshd_studio.preprocess.store import load_preprocessed
 
     exercises = sorted(read_card(MODEL).exercises or [14])[:exercises_max]
-    folders = [out_root / f"pre{i}" for i in range(len(projects))]
-    for project, out in zip(projects, folders):
-        preprocess_session(load_project(Path(project)).session, out, exercises=exercises)
-    return np.stack(preprocessed_clips(folders))
+    clips = [np.asarray(c.snippets()) for demo in demos for c in load_preprocessed(preprocessed(demo).out)
+             if c.usable and c.exercise_id in exercises]
+    return np.stack(clips)
 
 
 @pytest.fixture(scope="module")
-def clips(demo_project, demo_project_weak, tmp_path_factory):
-    return demo_clips([demo_project.project, demo_project_weak.project], tmp_path_factory.mktemp("pre"))
+def clips(demo_project, demo_project_weak):
+    return demo_clips([demo_project, demo_project_weak])
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from tests.unit.test_openvino_backend import MODEL, demo_clips
 
 
 @pytest.fixture(scope="module")
-def clips(demo_project, demo_project_weak, tmp_path_factory):
-    return demo_clips([demo_project.project, demo_project_weak.project], tmp_path_factory.mktemp("pre8"))
+def clips(demo_project, demo_project_weak):
+    return demo_clips([demo_project, demo_project_weak])
 
 
 @pytest.fixture(scope="module")
