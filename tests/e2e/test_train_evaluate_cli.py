@@ -5,10 +5,8 @@ import json
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
-
-from fshd_studio.cli import run  # noqa: E402
-from fshd_studio.model.dataset import Recording, load_split, write_labels  # noqa: E402
+from fshd_studio.cli import run
+from fshd_studio.model.dataset import Recording, load_split, write_labels
 
 
 @pytest.fixture()

@@ -1,14 +1,13 @@
 """`model import-encoder`: an original-layout (timm / MARLIN) state dict becomes a loadable VideoMAE folder."""
 
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-from fshd_studio.core.errors import UserError  # noqa: E402
-from fshd_studio.model.checkpoint import load_encoder_weights  # noqa: E402
-from fshd_studio.model.config import preset  # noqa: E402
-from fshd_studio.model.convert import import_encoder  # noqa: E402
-from fshd_studio.model.network import FSHDModel, encoder_config  # noqa: E402
+from fshd_studio.core.errors import UserError
+from fshd_studio.model.checkpoint import load_encoder_weights
+from fshd_studio.model.config import preset
+from fshd_studio.model.convert import import_encoder
+from fshd_studio.model.network import FSHDModel, encoder_config
 
 TINY = preset("tiny")
 

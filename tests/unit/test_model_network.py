@@ -3,13 +3,12 @@
 import itertools
 
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-from fshd_studio.core.errors import UserError  # noqa: E402
-from fshd_studio.model.checkpoint import ModelCard, load_encoder_weights, load_model, save_model  # noqa: E402
-from fshd_studio.model.config import PRESETS, ModelConfig, preset  # noqa: E402
-from fshd_studio.model.network import FSHDModel, multitask_loss  # noqa: E402
+from fshd_studio.core.errors import UserError
+from fshd_studio.model.checkpoint import ModelCard, load_encoder_weights, load_model, save_model
+from fshd_studio.model.config import PRESETS, ModelConfig, preset
+from fshd_studio.model.network import FSHDModel, multitask_loss
 
 TINY = preset("tiny")
 

@@ -13,17 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-
-from fshd_studio.demo.clip import render_camera_clip  # noqa: E402
-from fshd_studio.demo.generate import default_cameras  # noqa: E402
-from fshd_studio.inference.backends import open_backend  # noqa: E402
-from fshd_studio.io.resources import models_dir  # noqa: E402
-from fshd_studio.io.video import open_video  # noqa: E402
-from fshd_studio.io.video_write import write_video  # noqa: E402
-from fshd_studio.model.checkpoint import read_card  # noqa: E402
-from fshd_studio.preprocess.clip import process_clip  # noqa: E402
-from fshd_studio.preprocess.params import PreprocessParams  # noqa: E402
+from fshd_studio.demo.clip import render_camera_clip
+from fshd_studio.demo.generate import default_cameras
+from fshd_studio.inference.backends import open_backend
+from fshd_studio.io.resources import models_dir
+from fshd_studio.io.video import open_video
+from fshd_studio.io.video_write import write_video
+from fshd_studio.model.checkpoint import read_card
+from fshd_studio.preprocess.clip import process_clip
+from fshd_studio.preprocess.params import PreprocessParams
 
 MODEL = models_dir() / "demo-synthetic"
 SEED = 987_654_321  # not drawn by the benchmark's generator
