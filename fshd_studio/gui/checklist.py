@@ -174,8 +174,7 @@ class ProtocolChecklist(QWidget):
         lay.addWidget(self.tree, 1)
         self.tree.itemClicked.connect(self._on_clicked)
         controller.session_loaded.connect(self.refresh)
-        controller.findings_changed.connect(self.refresh)
-        controller.segment_changed.connect(lambda _id: self.refresh())
+        controller.findings_changed.connect(self.refresh)  # also follows every segment change
         controller.selection_changed.connect(self._on_selection)
         self.items: list[ChecklistItem] = []
         self.refresh()

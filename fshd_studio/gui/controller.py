@@ -79,6 +79,7 @@ class SessionController(SegmentGestures, QObject):
         self._playhead = 0.0
         self._selected = -1
         self.elan_lanes: tuple | None = None  # the linked .eaf's other tiers when known (None: read the file)
+        self._batch = False  # set_segments: findings are checked once, after the last segment
         self._extra_dirty = False  # changes outside the undo stack (relocated video, recovered autosave)
         self._dirty = False
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -89,7 +90,8 @@ class SessionController(SegmentGestures, QObject):
         self._update_dirty()
 
     def _on_model_changed(self, *_args: object) -> None:
-        self._recompute_findings()
+        if not self._batch:
+            self._recompute_findings()
 
     # ---- loading and saving -------------------------------------------------------------------------
     def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False,
@@ -287,13 +289,21 @@ class SessionController(SegmentGestures, QObject):
             self.selection_changed.emit(self._selected)
 
     # ---- mutations (only undo commands call these) ---------------------------------------------------
-    def set_segment(self, exercise_id: int, segment: Segment | None) -> None:
+    def set_segments(self, values: dict[int, Segment | None]) -> None:
+        """Set (or remove, None) the segments of these exercises: segment_changed for each, then findings_changed
+        once (an ELAN import changes fifteen segments; the checks and the checklist run once, not fifteen times)."""
         assert self.session is not None
-        if segment is None:
-            self.session.segments.pop(exercise_id, None)
-        else:
-            self.session.segments[exercise_id] = segment
-        self.segment_changed.emit(exercise_id)
+        self._batch = True
+        try:
+            for exercise_id, segment in values.items():
+                if segment is None:
+                    self.session.segments.pop(exercise_id, None)
+                else:
+                    self.session.segments[exercise_id] = segment
+                self.segment_changed.emit(exercise_id)
+        finally:
+            self._batch = False
+        self._recompute_findings()
 
     def set_offset(self, camera_id: str, offset_ms: float) -> None:
         assert self.session is not None

@@ -31,8 +31,7 @@ class SetSegments(QUndoCommand):
         self.new = dict(new)
 
     def _apply(self, values: dict[int, Segment | None]) -> None:
-        for exercise_id, segment in values.items():
-            self.ctl.set_segment(exercise_id, segment)
+        self.ctl.set_segments(values)
 
     def redo(self) -> None:
         self._apply(self.new)

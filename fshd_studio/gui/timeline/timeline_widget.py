@@ -171,16 +171,26 @@ class TimelineWidget(TimelineActions, QWidget):
             self.motion.set_message(message)
 
     def rebuild(self) -> None:
-        """Full refresh (session loaded): every region, lanes, range, playhead."""
-        for region in self.regions.values():
-            self.plot.removeItem(region)
-        self.regions.clear()
+        """Full refresh (session loaded, lanes added or removed): every region, lanes, range, playhead.
+
+        Existing regions are kept and moved to the new lane layout and range: making pyqtgraph items is most of
+        a rebuild's time, and an ELAN import rebuilds the lanes on the GUI thread."""
         self.cancel_pending()
         self._mark_in_ms = None
         self.mark_line.hide()
         self._apply_range()
         self._styled_selected = self.controller.selected()
         session = self.controller.session
+        span, top = self.exercise_lane_span(), float(self.lane_count)
+        bounds = tuple(x / 1000.0 for x in self.controller.session_range_ms()) if session else (None, None)
+        for exercise_id in list(self.regions):
+            if session is None or exercise_id not in session.segments:
+                self.plot.removeItem(self.regions.pop(exercise_id))
+                continue
+            region = self.regions[exercise_id]
+            region.setSpan(*span)
+            region.setBounds(bounds)
+            region.set_lane_top(top)
         if session is not None:
             for exercise_id in session.segments:
                 self.sync_region(exercise_id)
