@@ -71,12 +71,21 @@ ENCODER_COMMIT = "4af0a57"
 EPOCHS, BATCH, LR = 20, 16, 1e-3
 
 
-def train_args(epochs: int, batch: int, lr: float) -> list[str]:
-    return ["--config", "tiny-64", "--train-encoder", "--exercise", "all", "--epochs", str(epochs), "--batch-size",
+def exercise_list(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
+
+
+def train_args(epochs: int, batch: int, lr: float, exercises: tuple[int, ...] = EXERCISES) -> list[str]:
+    which = "all" if exercises == EXERCISES else ",".join(map(str, exercises))
+    return ["--config", "tiny-64", "--train-encoder", "--exercise", which, "--epochs", str(epochs), "--batch-size",
             str(batch), "--lr", str(lr), "--device", "cpu", "--seed", "0", "--split", "patient"]
-TRAINED_ON = ("Trained on synthetic animations of one face photo (the demo generator's two cameras, all 15 "
-              "exercises, run through FSHD Studio's own preprocessing) with simulated one-sided facial weakness; "
-              "it means nothing clinically and must never be used on patients.")
+
+
+def trained_on(exercises: tuple[int, ...]) -> str:
+    which = "all 15 exercises" if exercises == EXERCISES else "exercises " + ", ".join(map(str, exercises))
+    return ("Trained on synthetic animations of one face photo (the demo generator's two cameras, " + which +
+            ", run through FSHD Studio's own preprocessing) with simulated one-sided facial weakness; "
+            "it means nothing clinically and must never be used on patients.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,13 +158,15 @@ def _store(session: Path, exercise: int, camera: str, arr: np.ndarray, synthetic
             "cache_key": None}
 
 
-def make(data: Path, patients: int, seed: int, processes: int) -> None:
-    """Write the dataset (preprocess's on-disk layout + labels.csv); patients already written are kept."""
+def make(data: Path, patients: int, seed: int, processes: int, exercises: tuple[int, ...] = EXERCISES) -> None:
+    """Write the dataset (preprocess's on-disk layout + labels.csv); patients already written are kept. Patients
+    added now get only `exercises` (the plan, and so every clip's draw, stays the same whatever the subset)."""
     from fshd_studio.model.dataset import Recording, write_labels
     from fshd_studio.preprocess.store import write_index
 
     jobs = plan(patients, seed)
-    todo = [(p, lvl, j) for p, lvl, j in jobs if not (data / f"s{p:03d}" / "index.json").is_file()]
+    todo = [(p, lvl, j) for p, lvl, j in jobs if not (data / f"s{p:03d}" / "index.json").is_file()
+            and j.exercise in exercises]
     t0 = time.perf_counter()
     entries: dict[int, list[dict]] = {}
     with get_context("spawn").Pool(processes) as pool:
@@ -180,9 +191,9 @@ def make(data: Path, patients: int, seed: int, processes: int) -> None:
     write_labels(data / "labels.csv", recs)
 
 
-def data_description(patients: int, seed: int) -> dict:
+def data_description(patients: int, seed: int, exercises: tuple[int, ...]) -> dict:
     return {"generator": "scripts/train_demo_model.py make (demo face, demo cameras, app preprocessing)",
-            "patients": patients, "seed": seed, "exercises": list(EXERCISES), "image_size": SIZE,
+            "patients": patients, "seed": seed, "exercises": list(exercises), "image_size": SIZE,
             "levels": {k: {"weakness": v, "class": CLASS_OF[k]} for k, v in LEVELS.items()},
             "recordings": "one camera per patient (front/side alternating), each also mirrored left-right",
             "clip_seconds": SECONDS}
@@ -205,15 +216,15 @@ def export_encoder(out: Path, commit: str = ENCODER_COMMIT) -> None:
 
 
 def train(data: Path, encoder: Path, out: Path, patients: int, seed: int, epochs: int = EPOCHS, batch: int = BATCH,
-          lr: float = LR) -> int:
+          lr: float = LR, exercises: tuple[int, ...] = EXERCISES) -> int:
     from fshd_studio.cli import run as cli
     from fshd_studio.io.atomic import atomic_write_json
     from fshd_studio.model.checkpoint import CARD_FILE, read_card
 
-    args = train_args(epochs, batch, lr)
+    args = train_args(epochs, batch, lr, exercises)
     t0 = time.perf_counter()
     rc = cli(["train", "--data", str(data), "--out", str(out), "--encoder", str(encoder), *args,
-              "--synthetic", "--model-id", "demo-synthetic", "--trained-on", TRAINED_ON])
+              "--synthetic", "--model-id", "demo-synthetic", "--trained-on", trained_on(exercises)])
     t1 = time.perf_counter()
     if rc:
         return rc
@@ -221,14 +232,15 @@ def train(data: Path, encoder: Path, out: Path, patients: int, seed: int, epochs
               "--json", str(out / "evaluation.json"), "--table", str(out / "evaluation.txt")])
     shutil.rmtree(out / "train_state", ignore_errors=True)   # resume state: not shipped
     card = read_card(out)
-    card.training["recipe"] = (f"scripts/train_demo_model.py make DATA --patients {patients} --seed {seed}; "
+    card.training["recipe"] = (f"scripts/train_demo_model.py make DATA --patients {patients} --seed {seed} "
+                               f"--exercises {','.join(map(str, exercises))}; "
                                f"scripts/train_demo_model.py encoder ENCODER (models/demo-synthetic at git "
                                f"{ENCODER_COMMIT}); fshd-studio train --data DATA --encoder ENCODER "
                                + " ".join(args))
     card.training["encoder"] = (f"pre-trained on synthetic data: the encoder of models/demo-synthetic at git "
                                 f"{ENCODER_COMMIT} (tiny-64 trained from random weights on exercise 14 of the same "
                                 "generator), fine-tuned here")
-    card.training["data"] = data_description(patients, seed)
+    card.training["data"] = data_description(patients, seed, exercises)
     card.training["seconds"] = round(t1 - t0, 1)
     atomic_write_json(out / CARD_FILE, dataclasses.asdict(card))
     print(f"train {t1 - t0:.1f} s, evaluate {time.perf_counter() - t1:.1f} s")
@@ -256,12 +268,13 @@ def check(model: Path, work: Path) -> dict[str, dict[int, float]]:
         out[name] = {ex: float(np.mean(v)) for ex, v in sorted(per.items())}
         print(f"{name}: " + "; ".join(f"{v.camera_id} {v.fshd_votes} for / {v.against_votes} against"
                                       for v in res.votes))
+    scored = sorted(set(out["weak"]) | set(out["plain"]))  # the model's exercises
     print(f"{'exercise':>8} {'weak 0.8':>9} {'none':>6}")
-    for ex in EXERCISES:
+    for ex in scored:
         w, n = out["weak"].get(ex, float("nan")), out["plain"].get(ex, float("nan"))
         print(f"{ex:>8} {w:9.3f} {n:6.3f}")
-    sep = sum(1 for ex in EXERCISES if out["weak"].get(ex, 0.0) > 0.5 > out["plain"].get(ex, 1.0))
-    print(f"separated (weak > 0.5 > none) on {sep} of {len(EXERCISES)} exercises")
+    sep = sum(1 for ex in scored if out["weak"].get(ex, 0.0) > 0.5 > out["plain"].get(ex, 1.0))
+    print(f"separated (weak > 0.5 > none) on {sep} of the model's {len(scored)} exercises")
     return out
 
 
@@ -284,19 +297,22 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--patients", type=int, default=PATIENTS)
         p.add_argument("--seed", type=int, default=SEED)
     mk.add_argument("--processes", type=int, default=2)
+    for p in (mk, tr):
+        p.add_argument("--exercises", default=",".join(map(str, EXERCISES)),
+                       help="comma-separated exercise numbers (default all 15)")
     ck = sub.add_parser("check", help="score full demo sessions with and without weakness")
     ck.add_argument("model")
     ck.add_argument("--work", default=None, help="folder for the demo sessions (default: a temp folder)")
     args = ap.parse_args(argv)
     if args.cmd == "make":
-        make(Path(args.data), args.patients, args.seed, args.processes)
+        make(Path(args.data), args.patients, args.seed, args.processes, exercise_list(args.exercises))
         return 0
     if args.cmd == "encoder":
         export_encoder(Path(args.out), args.commit)
         return 0
     if args.cmd == "train":
         return train(Path(args.data), Path(args.encoder), Path(args.out), args.patients, args.seed, args.epochs,
-                     args.batch_size, args.lr)
+                     args.batch_size, args.lr, exercise_list(args.exercises))
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="fshd-demo-check-"))
     check(Path(args.model), work)
     return 0

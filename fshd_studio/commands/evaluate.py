@@ -15,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--labels", help="label CSV (default DATA/labels.csv)")
     p.add_argument("--part", default="test", choices=("test", "val", "train", "all"),
                    help="which side of the split saved with the model (default test)")
-    p.add_argument("--exercise", default="all", help="exercise number, list or all (default all)")
+    p.add_argument("--exercise", default=None,
+                   help="exercise number, list or all (default: the exercises the model was trained on)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.add_argument("--batch-size", type=int, default=4)
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
@@ -30,11 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from fshd_studio.commands.model_data import dataset_paths, dataset_reader, exercises_arg
     from fshd_studio.io.atomic import atomic_write_json, atomic_write_text
-    from fshd_studio.model.evaluate import evaluate, table
+    from fshd_studio.model.evaluate import evaluate, model_exercises, table
 
     root, csv_path = dataset_paths(args.data, args.labels)
     result = evaluate(Path(args.model), root, csv_path, dataset_reader(), part=args.part,
-                      exercises=exercises_arg(args.exercise), device=args.device, batch_size=args.batch_size,
+                      exercises=exercises_arg(args.exercise) if args.exercise else model_exercises(Path(args.model)),
+                      device=args.device, batch_size=args.batch_size,
                       n_boot=args.bootstrap, seed=args.seed, report=print_progress)
     text = table(result)
     atomic_write_json(Path(args.json), result)

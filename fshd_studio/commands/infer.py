@@ -89,8 +89,7 @@ def _run_one(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr, flush=True)
     if not scored:
-        asked = [s for s in results.scores if s.exercise_id in (exercises or [s.exercise_id])]
-        first = next((s.reason for s in asked if s.reason), "no exercise has a segment")
+        first = results.why_nothing_scored(session, exercises)
         raise UserError(f"no exercise of {args.project} could be scored: {first} (every exercise and camera is "
                         f"listed in {args.json or results_path(project)})")
     return 0

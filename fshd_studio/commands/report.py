@@ -79,7 +79,7 @@ def _score(session, project: Path, model_dir: Path, device: str):  # noqa: ANN00
     results = score_session(session, model_dir, project_path=project, device=device, report=print_progress,
                             exercises=exercises_for(None, list(card.exercises), card.model_id))
     if not any(s.scored for s in results.scores):
-        first = next((s.reason for s in results.scores if s.reason), "no exercise has a segment")
+        first = results.why_nothing_scored(session)
         raise UserError(f"no exercise of {project} could be scored ({first}); nothing was written")
     save_results(results_path(project), results)
     return results

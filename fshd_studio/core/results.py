@@ -155,6 +155,13 @@ class SessionResults:
     def vote(self, camera_id: str) -> CameraVote | None:
         return next((v for v in self.votes if v.camera_id == camera_id), None)
 
+    def why_nothing_scored(self, session: Session, exercises: list[int] | None = None) -> str:
+        """The first reason a clip (of `exercises`, default all) was not scored, those with a segment first: a
+        missing video says more than "no segment" for an exercise nobody marked."""
+        asked = [s for s in self.scores if exercises is None or s.exercise_id in exercises]
+        marked = [s for s in asked if s.exercise_id in session.segments]
+        return next((s.reason for s in marked + asked if s.reason), "no exercise has a segment")
+
     def stale_exercises(self, session: Session) -> set[int]:
         """Exercises whose segment (or a camera offset / video) changed since they were scored."""
         return {ex for ex, fp in self.provenance.segment_fingerprints.items()

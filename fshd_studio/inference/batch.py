@@ -105,7 +105,7 @@ def _one(project: Path, model_dir: Path, exercises: list[int] | None, backend: s
     except Exception as exc:  # one session's unexpected failure must not stop the batch
         return BatchRow(project, "failed", f"{type(exc).__name__}: {exc}")
     if not any(s.scored for s in results.scores):
-        reason = next((s.reason for s in results.scores if s.reason), "nothing could be scored")
+        reason = results.why_nothing_scored(session)
         return BatchRow(project, "failed", f"no exercise could be scored: {reason}", session.patient_id,
                         session.visit_date, results.provenance.model_id)
     return row_of(project, session.patient_id, session.visit_date, status, results)

@@ -51,7 +51,7 @@ def test_train_resume_evaluate(dataset, tmp_path, capsys):
                 "--json", str(tmp_path / "eval.json"), "--update-card", "--device", "cpu"]) == 0
     table = capsys.readouterr().out
     ev = json.loads((tmp_path / "eval.json").read_text())
-    assert set(ev["per_exercise"]) == {"7", "14"}
+    assert set(ev["per_exercise"]) == {"14"}  # by default what the model was trained on (exercise 7 is in the data)
     assert ev["per_exercise"]["14"]["n"] == 24 and ev["majority_vote"]["n"] == 24
     acc = ev["per_exercise"]["14"]["accuracy"]
     assert acc["low"] <= acc["value"] <= acc["high"]
@@ -59,6 +59,11 @@ def test_train_resume_evaluate(dataset, tmp_path, capsys):
     card = json.loads((out / "model_card.json").read_text())
     assert next(iter(card)) == "trained_on" and card["synthetic"] is True
     assert card["metrics"]["per_exercise"]["14"]["n"] == 24
+
+    assert run(["evaluate", "--model", str(out), "--data", str(dataset), "--part", "all", "--bootstrap", "50",
+                "--exercise", "all", "--json", str(tmp_path / "all.json"), "--device", "cpu"]) == 0
+    capsys.readouterr()
+    assert set(json.loads((tmp_path / "all.json").read_text())["per_exercise"]) == {"7", "14"}
 
     assert run(["model", "info", str(out)]) == 0
     info = json.loads(capsys.readouterr().out)
