@@ -162,8 +162,8 @@ class ResultsPanel(QWidget):
             names = ", ".join(str(e) for e in sorted(m.exercises))
             scope = (f"scores only exercise{'s' if len(m.exercises) > 1 else ''} {names}; the other rows are "
                      f"marked “{NOT_IN_MODEL}”")
-        return (f"Model <b>{m.model_id}</b> ({scope}).<br><span style='color:#444'>Trained on: {m.trained_on}"
-                f"</span>")
+        data = m.trained_on if m.trained_on.lower().startswith("trained on") else f"Trained on: {m.trained_on}"
+        return f"Model <b>{m.model_id}</b> ({scope}).<br><span style='color:#444'>{data}</span>"
 
     def _provenance_text(self) -> str:
         r = self.state.results
