@@ -76,7 +76,7 @@ def exercise_list(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
 
 
-def train_args(epochs: int, batch: int, lr: float, exercises: tuple[int, ...] = EXERCISES) -> list[str]:
+def train_args(epochs: int, batch: int, lr: float, exercises: tuple[int, ...]) -> list[str]:
     which = "all" if exercises == EXERCISES else ",".join(map(str, exercises))
     return ["--config", "tiny-64", "--train-encoder", "--exercise", which, "--epochs", str(epochs), "--batch-size",
             str(batch), "--lr", str(lr), "--device", "cpu", "--seed", "0", "--split", "patient"]
@@ -159,7 +159,7 @@ def _store(session: Path, exercise: int, camera: str, arr: np.ndarray, synthetic
             "cache_key": None}
 
 
-def make(data: Path, patients: int, seed: int, processes: int, exercises: tuple[int, ...] = EXERCISES) -> None:
+def make(data: Path, patients: int, seed: int, processes: int, exercises: tuple[int, ...] = TRAINED) -> None:
     """Write the dataset (preprocess's on-disk layout + labels.csv); patients already written are kept. Patients
     added now get only `exercises` (the plan, and so every clip's draw, stays the same whatever the subset)."""
     from fshd_studio.model.dataset import Recording, write_labels
@@ -217,7 +217,7 @@ def export_encoder(out: Path, commit: str = ENCODER_COMMIT) -> None:
 
 
 def train(data: Path, encoder: Path, out: Path, patients: int, seed: int, epochs: int = EPOCHS, batch: int = BATCH,
-          lr: float = LR, exercises: tuple[int, ...] = EXERCISES) -> int:
+          lr: float = LR, exercises: tuple[int, ...] = TRAINED) -> int:
     from fshd_studio.cli import run as cli
     from fshd_studio.io.atomic import atomic_write_json
     from fshd_studio.model.checkpoint import CARD_FILE, read_card

@@ -29,13 +29,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fshd_studio.commands.infer import exercises_for
     from fshd_studio.commands.model_data import dataset_paths, dataset_reader, exercises_arg
     from fshd_studio.io.atomic import atomic_write_json, atomic_write_text
-    from fshd_studio.model.evaluate import evaluate, model_exercises, table
+    from fshd_studio.model.checkpoint import read_card
+    from fshd_studio.model.evaluate import evaluate, table
 
     root, csv_path = dataset_paths(args.data, args.labels)
-    result = evaluate(Path(args.model), root, csv_path, dataset_reader(), part=args.part,
-                      exercises=exercises_arg(args.exercise) if args.exercise else model_exercises(Path(args.model)),
+    if args.exercise is None:  # what the model scores, as infer does; `all` measures every exercise of the data
+        card = read_card(Path(args.model))
+        exercises = exercises_for(None, list(card.exercises), card.model_id)
+    else:
+        exercises = exercises_arg(args.exercise)
+    result = evaluate(Path(args.model), root, csv_path, dataset_reader(), part=args.part, exercises=exercises,
                       device=args.device, batch_size=args.batch_size,
                       n_boot=args.bootstrap, seed=args.seed, report=print_progress)
     text = table(result)

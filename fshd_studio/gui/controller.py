@@ -79,19 +79,12 @@ class SessionController(SegmentGestures, QObject):
         self._playhead = 0.0
         self._selected = -1
         self.elan_lanes: tuple | None = None  # the linked .eaf's other tiers when known (None: read the file)
-        self._batch = False  # set_segments: findings are checked once, after the last segment
         self._extra_dirty = False  # changes outside the undo stack (relocated video, recovered autosave)
         self._dirty = False
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.segment_changed.connect(self._on_model_changed)
-        self.offset_changed.connect(self._on_model_changed)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._update_dirty()
-
-    def _on_model_changed(self, *_args: object) -> None:
-        if not self._batch:
-            self._recompute_findings()
 
     # ---- loading and saving -------------------------------------------------------------------------
     def set_session(self, session: Session | None, project_path: Path | None, *, dirty: bool = False,
@@ -293,22 +286,19 @@ class SessionController(SegmentGestures, QObject):
         """Set (or remove, None) the segments of these exercises: segment_changed for each, then findings_changed
         once (an ELAN import changes fifteen segments; the checks and the checklist run once, not fifteen times)."""
         assert self.session is not None
-        self._batch = True
-        try:
-            for exercise_id, segment in values.items():
-                if segment is None:
-                    self.session.segments.pop(exercise_id, None)
-                else:
-                    self.session.segments[exercise_id] = segment
-                self.segment_changed.emit(exercise_id)
-        finally:
-            self._batch = False
+        for exercise_id, segment in values.items():
+            if segment is None:
+                self.session.segments.pop(exercise_id, None)
+            else:
+                self.session.segments[exercise_id] = segment
+            self.segment_changed.emit(exercise_id)
         self._recompute_findings()
 
     def set_offset(self, camera_id: str, offset_ms: float) -> None:
         assert self.session is not None
         self.session.set_offset(camera_id, offset_ms)
         self.offset_changed.emit(camera_id)
+        self._recompute_findings()
 
     def set_elan_link(self, eaf: Path | None, tier: str, lanes: tuple | None) -> None:
         session = self._require()

@@ -18,17 +18,11 @@ import numpy as np
 from fshd_studio.core.errors import UserError
 from fshd_studio.core.metrics import accuracy, binary_report, confusion_matrix, majority_vote
 from fshd_studio.core.progress import ReportFn, no_report
-from fshd_studio.model.checkpoint import load_model, read_card
+from fshd_studio.model.checkpoint import load_model
 from fshd_studio.model.config import CLASSES
 from fshd_studio.model.dataset import ClipReader, Sample, Split, load_split, read_labels, samples_for
 from fshd_studio.model.predict import pick_device, predict
 from fshd_studio.model.train import SPLIT_FILE, load_batch
-
-
-def model_exercises(model_dir: Path) -> list[int] | None:
-    """The exercises the model was trained on (its card), None when the card names none: a model is measured on
-    what it scores; the app marks the other exercises "not scored by this model"."""
-    return sorted(read_card(Path(model_dir)).exercises or []) or None
 
 
 def evaluate(model_dir: Path, root: Path, labels_csv: Path, reader: ClipReader, *, part: str = "test",
