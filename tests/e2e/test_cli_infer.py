@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-
-from fshd_studio.cli import run  # noqa: E402
-from fshd_studio.io.resources import models_dir  # noqa: E402
+from fshd_studio.cli import run
+from fshd_studio.io.resources import models_dir
 from tests.fixtures_demo import copy_demo
 
 

@@ -10,11 +10,10 @@ import unicodedata
 
 import pytest
 
-
-from fshd_studio.cli import run  # noqa: E402
-from fshd_studio.io.protocol_file import load_protocol  # noqa: E402
-from fshd_studio.io.results_file import load_results, results_path  # noqa: E402
-from tests.fixtures_demo import copy_demo  # noqa: E402
+from fshd_studio.cli import run
+from fshd_studio.io.protocol_file import load_protocol
+from fshd_studio.io.results_file import load_results, results_path
+from tests.fixtures_demo import copy_demo
 
 pytestmark = pytest.mark.slow
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")

@@ -2,21 +2,20 @@
 output, and a model whose attention is built to sit on one face region, whose heatmap must land on that
 region of the ORIGINAL camera frame after the stored alignment is inverted."""
 
+import cv2
 import numpy as np
 import pytest
-
 import torch
-import cv2
 
-from fshd_studio.core.errors import UserError  # noqa: E402
-from fshd_studio.inference.attention import (exercise_heatmaps, heatmaps_from_rollout, rollout_received,  # noqa: E402
+from fshd_studio.core.errors import UserError
+from fshd_studio.inference.attention import (exercise_heatmaps, heatmaps_from_rollout, rollout_received,
                                              snippet_rollout)
-from fshd_studio.io.report.overlay import overlay  # noqa: E402
-from fshd_studio.model.checkpoint import ModelCard, save_model  # noqa: E402
-from fshd_studio.model.config import preset  # noqa: E402
-from fshd_studio.model.network import FSHDModel  # noqa: E402
-from fshd_studio.preprocess.alignment import apply_matrix, invert_matrix  # noqa: E402
-from fshd_studio.preprocess.store import ClipOutput, write_clip, write_index  # noqa: E402
+from fshd_studio.io.report.overlay import overlay
+from fshd_studio.model.checkpoint import ModelCard, save_model
+from fshd_studio.model.config import preset
+from fshd_studio.model.network import FSHDModel
+from fshd_studio.preprocess.alignment import apply_matrix, invert_matrix
+from fshd_studio.preprocess.store import ClipOutput, write_clip, write_index
 
 # 64 px model image, 8 px patches: an 8 × 8 token grid, 8 tubelets per snippet
 CFG = preset("tiny").with_(image_size=64, patch_size=8, hidden_size=16, num_attention_heads=2,
